@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// `portable-ld check [--static] [--json] [--goarch=ARCH] FILE...`: the verifier and the
+// policy without a link. Never executes the files. One verdict per file, in text or one
+// JSON object per line (the same schema as the log's "verdict").
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "diagnostics.h"
+#include "driver.h"
+#include "policy.h"
+#include "verify.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace po = boost::program_options;
+
+namespace portable_ld {
+
+namespace {
+
+struct CheckOptions {
+  bool require_static = false;
+  bool json = false;
+  std::string goarch;
+  std::vector<std::string> files;
+};
+
+void print_text(const Verdict &verdict) {
+  fmt::print("{}: {}, {} {}, {}\n", verdict.path, verdict.format_name, verdict.arch,
+             verdict.kind, to_string(verdict.linkage));
+  if (!verdict.interpreter.empty()) {
+    fmt::print("  interpreter: {}\n", verdict.interpreter);
+  }
+  if (!verdict.needed.empty()) {
+    fmt::print("  needed: {}\n", fmt::join(verdict.needed, ", "));
+  }
+  if (!verdict.rpath.empty()) {
+    fmt::print("  rpath: {}\n", fmt::join(verdict.rpath, ":"));
+  }
+  if (!verdict.runpath.empty()) {
+    fmt::print("  runpath: {}\n", fmt::join(verdict.runpath, ":"));
+  }
+  if (!verdict.undefined.empty()) {
+    fmt::print("  undefined dynamic symbols: {}\n", verdict.undefined.size());
+  }
+  for (const std::string &warning : verdict.warnings) {
+    fmt::print("  warning: {}\n", warning);
+  }
+}
+
+void print_json(llvm::json::Object object) {
+  llvm::outs() << llvm::json::Value(std::move(object)) << '\n';
+  llvm::outs().flush();
+}
+
+} // namespace
+
+int run_check(const std::vector<std::string> &args) {
+  Diagnostics diagnostics;
+  CheckOptions options;
+  po::options_description visible("portable-ld check options");
+  visible.add_options()
+      ("static", po::bool_switch(&options.require_static), "fail unless every file is static or static-pie")
+      ("json", po::bool_switch(&options.json), "print one JSON object per file")
+      ("goarch", po::value(&options.goarch), "fail unless every file is for this GOARCH")
+      ("help", "print this help")
+      ("version", "print the version");
+  po::options_description all;
+  all.add(visible).add_options()("file", po::value(&options.files));
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map map;
+  try {
+    po::store(po::command_line_parser(args)
+                  .options(all)
+                  .positional(positional)
+                  .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+                  .run(),
+              map);
+    po::notify(map);
+  } catch (const po::error &e) {
+    diagnostics.error("check: {}", e.what());
+    diagnostics.hint("see 'portable-ld check --help'");
+    return k_check_unreadable;
+  }
+  if (map.count("help")) {
+    fmt::print("USAGE: portable-ld check [options] FILE...\n\n"
+               "Describes each file (format, arch, kind, linkage, interpreter, needed\n"
+               "libraries, undefined dynamic symbols) without executing it.\n\n");
+    std::cout << visible << "\nEXIT CODES: 0 all pass; 1 a requirement failed; 2 a file is "
+                            "unreadable or not an object file.\n";
+    return k_check_pass;
+  }
+  if (map.count("version")) {
+    print_version();
+    return k_check_pass;
+  }
+  if (options.files.empty()) {
+    diagnostics.error("check: no input files");
+    diagnostics.hint("usage: portable-ld check [--static] [--json] [--goarch=ARCH] FILE...");
+    return k_check_unreadable;
+  }
+
+  Requirements requirements;
+  requirements.static_required = options.require_static;
+  if (!options.goarch.empty()) {
+    requirements.goarch = options.goarch;
+  }
+  int exit_code = k_check_pass;
+  for (const std::string &file : options.files) {
+    llvm::Expected<Verdict> verdict = inspect_file(file);
+    if (!verdict) {
+      std::string message = llvm::toString(verdict.takeError());
+      diagnostics.error("{}", message);
+      if (options.json) {
+        print_json(llvm::json::Object{{"path", json_string(file)}, {"ok", false}, {"error", message}});
+      }
+      exit_code = k_check_unreadable;
+      continue;
+    }
+    std::vector<Violation> violations = judge(*verdict, requirements);
+    if (options.json) {
+      llvm::json::Object object = to_json(*verdict);
+      llvm::json::Array messages;
+      for (const Violation &violation : violations) {
+        messages.push_back(violation.message);
+      }
+      object["ok"] = violations.empty();
+      object["violations"] = std::move(messages);
+      print_json(std::move(object));
+    } else {
+      print_text(*verdict);
+    }
+    for (const Violation &violation : violations) {
+      diagnostics.error("{}", violation.message);
+      for (const std::string &note : violation.notes) {
+        diagnostics.note("{}", note);
+      }
+      if (!violation.hint.empty()) {
+        diagnostics.hint("{}", violation.hint);
+      } else if (verdict->format == "elf") {
+        diagnostics.hint("for Go, link externally: go build -ldflags '-linkmode=external "
+                         "-extld=portable-ld' with PORTABLE_LD_STATIC=1 (internal linking "
+                         "ignores -extldflags), or CGO_ENABLED=0 with -tags netgo,osusergo");
+      }
+    }
+    if (!violations.empty() && exit_code == k_check_pass) {
+      exit_code = k_check_policy_failed;
+    }
+  }
+  return exit_code;
+}
+
+} // namespace portable_ld

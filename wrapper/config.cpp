@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace po = boost::program_options;
+
+namespace portable_ld {
+
+namespace {
+
+// The one table of settings: config-file key, environment variable, value syntax, meaning.
+// PORTABLE_LD_CONFIG names the file itself and so is environment-only.
+struct Setting {
+  const char *key;
+  const char *env;
+  const char *syntax;
+  const char *help;
+};
+// clang-format off
+constexpr Setting k_settings[] = {
+  {"cc",     "PORTABLE_LD_CC",     "COMMAND",     "backend compiler driver, split into words without a shell (default: cc)"},
+  {"log",    "PORTABLE_LD_LOG",    "PATH|-|off",  "JSON-lines log: absolute path, - for stderr, off to disable (default: $XDG_STATE_HOME/portable-ld/links.jsonl)"},
+  {"static", "PORTABLE_LD_STATIC", "BOOL",        "final links must be static: 1/true/yes/on or 0/false/no/off (default: 0)"},
+};
+// clang-format on
+constexpr const char *k_config_env = "PORTABLE_LD_CONFIG";
+
+po::options_description settings_description() {
+  po::options_description description;
+  for (const Setting &setting : k_settings) {
+    description.add_options()(setting.key, po::value<std::string>());
+  }
+  return description;
+}
+
+std::string env_to_key(const std::string &name) {
+  for (const Setting &setting : k_settings) {
+    if (name == setting.env) {
+      return setting.key;
+    }
+  }
+  return {};
+}
+
+// A value together with the words that name its origin in a diagnostic.
+struct RawValue {
+  std::string value;
+  std::string origin;
+};
+
+llvm::Expected<bool> parse_bool(const RawValue &raw) {
+  std::string lower = llvm::StringRef(raw.value).trim().lower();
+  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
+    return true;
+  }
+  if (lower == "0" || lower == "false" || lower == "no" || lower == "off") {
+    return false;
+  }
+  return llvm::createStringError(
+      std::errc::invalid_argument,
+      "%s: invalid value '%s' (expected 1, true, yes, on, 0, false, no or off)",
+      raw.origin.c_str(), raw.value.c_str());
+}
+
+llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::string &path) {
+  std::ifstream stream(path);
+  if (!stream) {
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "cannot read config file '%s': %s", path.c_str(),
+                                   std::strerror(errno));
+  }
+  po::variables_map map;
+  try {
+    po::store(po::parse_config_file(stream, settings_description(), false), map);
+  } catch (const po::unknown_option &e) {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "'%s': '%s' is not a portable-ld setting (valid keys: cc, log, static)",
+                                   path.c_str(), e.get_option_name().c_str());
+  } catch (const po::error &e) {
+    return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
+                                   e.what());
+  }
+  std::map<std::string, RawValue> values;
+  for (const auto &[key, value] : map) {
+    values[key] = {value.as<std::string>(), fmt::format("'{}': {}", path, key)};
+  }
+  return values;
+}
+
+std::optional<std::string> config_file_path() {
+  if (const char *explicit_path = std::getenv(k_config_env); explicit_path && *explicit_path) {
+    return std::string(explicit_path);
+  }
+  llvm::SmallString<256> path;
+  if (const char *xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+    path = xdg;
+  } else if (const char *home = std::getenv("HOME"); home && *home) {
+    path = home;
+    llvm::sys::path::append(path, ".config");
+  } else {
+    return std::nullopt;
+  }
+  llvm::sys::path::append(path, "portable-ld", "config");
+  if (!llvm::sys::fs::exists(path)) {
+    return std::nullopt;
+  }
+  return std::string(path);
+}
+
+} // namespace
+
+const char *to_string(StaticSource source) {
+  switch (source) {
+  case StaticSource::None:
+    return "none";
+  case StaticSource::Environment:
+    return "env";
+  case StaticSource::ConfigFile:
+    return "config";
+  case StaticSource::Arguments:
+    return "args";
+  }
+  return "none";
+}
+
+std::optional<std::string> default_log_path() {
+  llvm::SmallString<256> path;
+  if (const char *state = std::getenv("XDG_STATE_HOME"); state && *state) {
+    path = state;
+  } else if (const char *home = std::getenv("HOME"); home && *home) {
+    path = home;
+    llvm::sys::path::append(path, ".local", "state");
+  } else {
+    return std::nullopt;
+  }
+  llvm::sys::path::append(path, "portable-ld", "links.jsonl");
+  return std::string(path);
+}
+
+llvm::Expected<std::vector<std::string>> split_command_words(const std::string &text) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (i < text.size()) {
+    if (is_blank(text[i])) {
+      ++i;
+      continue;
+    }
+    if (text[i] == '\'' || text[i] == '"') {
+      char quote = text[i];
+      size_t end = text.find(quote, i + 1);
+      if (end == std::string::npos) {
+        return llvm::createStringError(std::errc::invalid_argument, "unterminated %c string",
+                                       quote);
+      }
+      words.push_back(text.substr(i + 1, end - i - 1));
+      i = end + 1;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && !is_blank(text[end])) {
+      ++end;
+    }
+    words.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  return words;
+}
+
+llvm::Expected<Config> load_config() {
+  Config config;
+
+  // Environment first: Boost stores the first value it sees for a key, and the
+  // environment must win over the file.
+  std::map<std::string, RawValue> values;
+  po::variables_map env_map;
+  po::store(po::parse_environment(settings_description(), env_to_key), env_map);
+  for (const Setting &setting : k_settings) {
+    if (env_map.count(setting.key)) {
+      std::string value = env_map[setting.key].as<std::string>();
+      if (!value.empty()) { // VAR= on a command line means "not set"
+        values[setting.key] = {value, setting.env};
+      }
+    }
+  }
+
+  if (std::optional<std::string> path = config_file_path()) {
+    llvm::Expected<std::map<std::string, RawValue>> file_values = read_config_file(*path);
+    if (!file_values) {
+      return file_values.takeError();
+    }
+    for (auto &[key, raw] : *file_values) {
+      values.try_emplace(key, raw);
+    }
+    config.config_file = *path;
+  }
+
+  if (auto it = values.find("cc"); it != values.end()) {
+    llvm::Expected<std::vector<std::string>> words = split_command_words(it->second.value);
+    if (!words) {
+      return llvm::createStringError(std::errc::invalid_argument, "%s: %s",
+                                     it->second.origin.c_str(),
+                                     llvm::toString(words.takeError()).c_str());
+    }
+    if (words->empty()) {
+      return llvm::createStringError(std::errc::invalid_argument, "%s: empty command",
+                                     it->second.origin.c_str());
+    }
+    config.backend = std::move(*words);
+    config.backend_origin = it->second.origin;
+  }
+
+  if (auto it = values.find("static"); it != values.end()) {
+    llvm::Expected<bool> value = parse_bool(it->second);
+    if (!value) {
+      return value.takeError();
+    }
+    config.static_requested = *value;
+    if (*value) {
+      config.static_source = it->second.origin.starts_with("PORTABLE_LD_")
+                                 ? StaticSource::Environment
+                                 : StaticSource::ConfigFile;
+    }
+  }
+
+  config.log_path = default_log_path();
+  if (auto it = values.find("log"); it != values.end()) {
+    const std::string &value = it->second.value;
+    if (value == "off") {
+      config.log_path.reset();
+    } else if (value == "-" || llvm::sys::path::is_absolute(value)) {
+      config.log_path = value;
+    } else {
+      return llvm::createStringError(
+          std::errc::invalid_argument,
+          "%s: '%s' is not an absolute path (links run in many directories; use an "
+          "absolute path, - for stderr or off)",
+          it->second.origin.c_str(), value.c_str());
+    }
+  }
+  return config;
+}
+
+std::string describe_settings() {
+  std::string text;
+  for (const Setting &setting : k_settings) {
+    text += fmt::format("  {:<20} {:<12} {}\n", setting.env, setting.syntax, setting.help);
+  }
+  text += fmt::format("  {:<20} {:<12} {}\n", k_config_env, "PATH",
+                      "config file with the same keys as 'key = value' lines "
+                      "(default: $XDG_CONFIG_HOME/portable-ld/config)");
+  return text;
+}
+
+} // namespace portable_ld

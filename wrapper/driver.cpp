@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The wrapper pipeline. Every step is one call; a failed step reports, records itself in
+// the log record and returns its documented exit code.
+#include "driver.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <regex>
+#include <unistd.h>
+
+#include "arguments.h"
+#include "config.h"
+#include "diagnostics.h"
+#include "log.h"
+#include "policy.h"
+#include "response_file.h"
+#include "subprocess.h"
+#include "verify.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+namespace portable_ld {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Nested portable-ld processes (a backend script that calls portable-ld again) are
+// counted in this variable; past k_max_depth it is a loop, not a build.
+constexpr const char *k_depth_variable = "PORTABLE_LD_DEPTH";
+constexpr int k_max_depth = 4;
+
+// Roles whose output Go parses: nothing of ours may be printed there, not even a
+// warning about the log.
+bool is_silent_role(Role role) { return role != Role::FinalLink; }
+
+// Why a static link failed, from the linker's messages, with what to do about it.
+struct StaticFailure {
+  std::string reason;
+  std::string hint;
+};
+
+StaticFailure explain_static_failure(const std::string &stderr_text) {
+  std::smatch match;
+  static const std::regex k_missing_library(R"(cannot find -l([^\s:]+))");
+  static const std::regex k_dynamic_object(R"(attempted static link of dynamic object [`'"]([^'`"]+))");
+  if (std::regex_search(stderr_text, match, k_missing_library)) {
+    std::string library = match[1];
+    if (library == "c") {
+      return {"the linker found no static C library (libc.a)",
+              "install libc6-dev (glibc's libc.a), or link with musl-gcc (package musl-tools)"};
+    }
+    return {"the linker found no static archive for -l" + library + " (lib" + library + ".a)",
+            "install the package that ships lib" + library +
+                ".a (usually its -dev package), or drop the static request for this link"};
+  }
+  if (std::regex_search(stderr_text, match, k_dynamic_object)) {
+    return {"'" + match[1].str() + "' is a shared library and cannot be linked statically",
+            "link its static archive (.a) instead"};
+  }
+  return {"the backend rejected the static link",
+          "the command line was rewritten for static linking; 'changes' in the log shows "
+          "how, and a link without PORTABLE_LD_STATIC shows whether it fails anyway"};
+}
+
+// Arguments in the link that can turn -static back into a dynamic link.
+std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args) {
+  for (const std::string &arg : args) {
+    llvm::StringRef ref = arg;
+    if (ref == "-Wl,-Bdynamic" || ref == "-Wl,-dy" || ref == "-Wl,-call_shared" ||
+        ref == "-shared-libgcc" || ref.endswith(".so") || ref.contains(".so.")) {
+      return arg;
+    }
+  }
+  return std::nullopt;
+}
+
+class Wrapper {
+public:
+  explicit Wrapper(const std::vector<std::string> &argv) : m_start(Clock::now()) {
+    m_record.argv_received = argv;
+  }
+
+  int run();
+
+private:
+  int finish(int exit_code, const std::string &result);
+  int fail(int exit_code, const std::string &result, const std::string &message,
+           const std::string &hint);
+  std::optional<std::string> resolve_backend();
+  int verify_output(const Invocation &invocation);
+
+  Clock::time_point m_start;
+  Diagnostics m_diagnostics;
+  Config m_config;
+  InvocationRecord m_record;
+  std::optional<std::string> m_temporary_response_file;
+};
+
+int Wrapper::run() {
+  const std::vector<std::string> &argv = m_record.argv_received;
+
+  // 1. Own settings: environment and config file, never the driver argv.
+  llvm::Expected<Config> config = load_config();
+  if (!config) {
+    m_diagnostics.error("{}", llvm::toString(config.takeError()));
+    m_diagnostics.hint("see 'portable-ld --help' for the settings and their values");
+    return k_exit_usage; // no trustworthy log path to record this in
+  }
+  m_config = std::move(*config);
+
+  // 2. Expand @response files for analysis; the original argv is what runs.
+  ExpandedArgs expanded = expand_response_files({argv.begin() + 1, argv.end()});
+  Invocation invocation = classify(std::move(expanded.args), expanded.expanded);
+  m_record.role = invocation.role;
+  if (invocation.expanded_response_file) {
+    m_record.expanded = invocation.args;
+  }
+  const bool final_link = invocation.role == Role::FinalLink;
+
+  // 3. The backend: resolved on PATH, never portable-ld itself.
+  std::optional<std::string> program = resolve_backend();
+  if (!program) {
+    return m_record.exit_code; // reported and logged by resolve_backend()
+  }
+  m_record.backend = *program;
+
+  // 4. The plan: what runs. Only final links are changed, and only for a static request.
+  std::vector<std::string> args_to_run(argv.begin() + 1, argv.end());
+  m_record.static_requested =
+      final_link && (m_config.static_requested || invocation.static_in_args);
+  m_record.static_source = !m_record.static_requested ? StaticSource::None
+                           : m_config.static_requested ? m_config.static_source
+                                                       : StaticSource::Arguments;
+  if (final_link) {
+    m_record.output = invocation.output_path();
+  }
+  if (m_record.static_requested) {
+    llvm::Expected<StaticRewrite> rewrite = rewrite_for_static(invocation);
+    if (!rewrite) {
+      return fail(k_exit_usage, "error", llvm::toString(rewrite.takeError()),
+                  "a shared library cannot be static: drop the static request for this "
+                  "link, or build a static archive (Go: -buildmode=c-archive)");
+    }
+    m_record.changes = rewrite->changes;
+    if (!rewrite->changes.empty()) {
+      if (invocation.expanded_response_file) {
+        // Keep the command line short, as the original did: our own response file.
+        llvm::SmallString<128> path;
+        if (std::error_code error =
+                llvm::sys::fs::createTemporaryFile("portable-ld", "rsp", path)) {
+          return fail(k_exit_internal, "error",
+                      "cannot create a temporary response file: " + error.message(), "");
+        }
+        m_temporary_response_file = std::string(path);
+        if (llvm::Error error = write_response_file(*m_temporary_response_file, rewrite->args)) {
+          return fail(k_exit_internal, "error", llvm::toString(std::move(error)), "");
+        }
+        args_to_run = {"@" + *m_temporary_response_file};
+      } else {
+        args_to_run = std::move(rewrite->args);
+      }
+    }
+  }
+  std::vector<std::string> argv_run = m_config.backend;
+  argv_run.insert(argv_run.end(), args_to_run.begin(), args_to_run.end());
+  m_record.argv_run = argv_run;
+
+  // 5. Run the backend. Without a log and without verification there is nothing left to
+  //    do afterwards, so become the backend (the ccache fallback): the fastest passthrough.
+  std::string depth = std::to_string(std::atoi(std::getenv(k_depth_variable) ?: "0") + 1);
+  if (!final_link && !m_config.log_path) {
+    std::vector<std::string> env = environment_with(k_depth_variable, depth);
+    std::vector<char *> argv_c, env_c;
+    for (std::string &s : argv_run) argv_c.push_back(s.data());
+    argv_c.push_back(nullptr);
+    for (std::string &s : env) env_c.push_back(s.data());
+    env_c.push_back(nullptr);
+    ::execve(program->c_str(), argv_c.data(), env_c.data());
+    int saved = errno;
+    return fail(saved == ENOENT ? k_exit_not_found : k_exit_cannot_execute, "error",
+                "cannot run '" + *program + "': " + std::strerror(saved), "");
+  }
+
+  Clock::time_point backend_start = Clock::now();
+  llvm::Expected<SpawnResult> spawned = spawn_and_wait(
+      {*program, argv_run, environment_with(k_depth_variable, depth), m_record.static_requested});
+  m_record.backend_ms = ms_since(backend_start);
+  if (m_temporary_response_file) {
+    llvm::sys::fs::remove(*m_temporary_response_file);
+  }
+  if (!spawned) {
+    std::error_code code = llvm::errorToErrorCode(spawned.takeError());
+    int exit_code = code == std::errc::no_such_file_or_directory ? k_exit_not_found
+                                                                 : k_exit_cannot_execute;
+    return fail(exit_code, "error",
+                "cannot run '" + m_config.backend[0] + "': " + code.message(), "");
+  }
+  m_record.backend_status = spawned->status;
+  int backend_code = spawned->status.shell_code();
+  if (backend_code != 0) {
+    if (m_record.static_requested && spawned->status.signal == 0) {
+      StaticFailure failure = explain_static_failure(spawned->captured_stderr);
+      return fail(backend_code, "backend-failed", "static link failed: " + failure.reason,
+                  failure.hint);
+    }
+    m_record.exit_code = backend_code;
+    return finish(backend_code, "backend-failed");
+  }
+  if (!final_link) {
+    return finish(0, "passthrough");
+  }
+
+  // 6. Verify what the link produced.
+  return verify_output(invocation);
+}
+
+std::optional<std::string> Wrapper::resolve_backend() {
+  const std::string &name = m_config.backend[0];
+  llvm::Expected<std::string> program = resolve_program(name);
+  if (!program) {
+    std::error_code code = llvm::errorToErrorCode(program.takeError());
+    fail(code == std::errc::permission_denied ? k_exit_cannot_execute : k_exit_not_found,
+         "error", "cannot run '" + name + "': " + code.message(),
+         m_config.backend_origin == "default"
+             ? "install a C compiler driver (Debian: gcc), or set PORTABLE_LD_CC"
+             : "check " + m_config.backend_origin + ", which names the backend");
+    return std::nullopt;
+  }
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  bool is_self = false;
+  if (!self.empty() && !llvm::sys::fs::equivalent(*program, self, is_self) && is_self) {
+    fail(k_exit_usage, "error",
+         "backend '" + name + "' (" + m_config.backend_origin + ") resolves to portable-ld "
+         "itself ('" + *program + "')",
+         "set PORTABLE_LD_CC to the real compiler driver, e.g. gcc or clang");
+    return std::nullopt;
+  }
+  if (std::atoi(std::getenv(k_depth_variable) ?: "0") >= k_max_depth) {
+    fail(k_exit_usage, "error",
+         "portable-ld is nested " + std::to_string(k_max_depth) +
+             " deep: backend '" + *program + "' runs portable-ld again",
+         "set PORTABLE_LD_CC to a compiler driver that does not call portable-ld");
+    return std::nullopt;
+  }
+  return std::move(*program);
+}
+
+int Wrapper::verify_output(const Invocation &invocation) {
+  Clock::time_point verify_start = Clock::now();
+  const std::string output = invocation.output_path();
+  llvm::Expected<Verdict> verdict = inspect_file(output);
+  m_record.verify_ms = ms_since(verify_start);
+  if (!verdict) {
+    return fail(k_exit_bad_output, "bad-output",
+                "link succeeded but its output cannot be verified: " +
+                    llvm::toString(verdict.takeError()),
+                "");
+  }
+  m_record.verdict = *verdict;
+
+  Requirements requirements;
+  requirements.static_required = m_record.static_requested;
+  if (invocation.from_go) {
+    if (const char *goarch = std::getenv("GOARCH")) {
+      requirements.goarch = goarch;
+    }
+  }
+  std::vector<Violation> violations = judge(*verdict, requirements);
+  if (violations.empty()) {
+    return finish(0, "ok");
+  }
+  for (const Violation &violation : violations) {
+    m_diagnostics.error("{}", violation.message);
+    m_record.errors.push_back(violation.message);
+    for (const std::string &note : violation.notes) {
+      m_diagnostics.note("{}", note);
+    }
+    if (!violation.hint.empty()) {
+      m_diagnostics.hint("{}", violation.hint);
+    } else if (std::optional<std::string> culprit = dynamic_culprit(m_record.argv_run)) {
+      m_diagnostics.hint("'{}' in the link command makes it dynamic; remove it, or link that "
+                         "library's static archive",
+                         *culprit);
+    } else {
+      m_diagnostics.hint("the backend ignored -static; check PORTABLE_LD_CC, and 'argv_run' "
+                         "in the log for the command that ran");
+    }
+  }
+  // A build system must not mistake a failed artifact for a good one.
+  if (!llvm::sys::fs::remove(output)) {
+    m_diagnostics.note("removed '{}'", output);
+  }
+  m_record.exit_code = k_exit_not_static;
+  return finish(k_exit_not_static, "verify-failed");
+}
+
+int Wrapper::fail(int exit_code, const std::string &result, const std::string &message,
+                  const std::string &hint) {
+  m_diagnostics.error("{}", message);
+  if (!hint.empty()) {
+    m_diagnostics.hint("{}", hint);
+  }
+  m_record.errors.push_back(message);
+  m_record.exit_code = exit_code;
+  if (!m_config.log_path) {
+    return exit_code;
+  }
+  return finish(exit_code, result);
+}
+
+int Wrapper::finish(int exit_code, const std::string &result) {
+  m_record.exit_code = exit_code;
+  m_record.result = result;
+  m_record.total_ms = ms_since(m_start);
+  if (m_config.log_path) {
+    append_log(*m_config.log_path, to_json(m_record, m_config), m_diagnostics,
+               !is_silent_role(m_record.role));
+  }
+  return exit_code;
+}
+
+} // namespace
+
+int run_wrapper(const std::vector<std::string> &argv) { return Wrapper(argv).run(); }
+
+void print_version() {
+  fmt::print("portable-ld {} (LLVM {})\n", k_version, LLVM_VERSION_STRING);
+}
+
+void print_help() {
+  fmt::print(R"(OVERVIEW: portable-ld {} - a drop-in external linker for Go that logs, enforces
+-static and verifies every link with LLVM's Object library
+
+USAGE:
+  portable-ld [compiler driver arguments...]   wrap the backend compiler driver
+  portable-ld check [--static] [--json] [--goarch=ARCH] FILE...
+  portable-ld --help | --version
+
+  go build -ldflags '-linkmode=external -extld=portable-ld' .
+  PORTABLE_LD_STATIC=1 go build -ldflags '-linkmode=external -extld=portable-ld' .
+  CC=portable-ld go build .
+
+SETTINGS (environment first, then the config file):
+{}
+EXIT CODES (wrapper): the backend's own status (128+n when killed by signal n), or
+  64 bad setting, recursion or impossible static request; 65 output failed verification
+  (removed); 66 output missing or unreadable; 70 internal error; 126 backend cannot be
+  executed; 127 backend not found.
+EXIT CODES (check): 0 all pass; 1 a requirement failed; 2 a file is unreadable or not an
+  object file.
+
+See portable-ld(1) and docs/ for the log schema and every diagnostic.
+)",
+             k_version, describe_settings());
+}
+
+} // namespace portable_ld

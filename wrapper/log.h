@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The invocation log: one JSON object per line, one line per invocation, schema in
+// docs/log-schema.md. Appended with a single write() under O_APPEND and an flock(), so
+// many links running at once give intact lines. A log that cannot be written costs one
+// warning (on final links only; probes stay silent) and never fails the build.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arguments.h"
+#include "config.h"
+#include "policy.h"
+#include "subprocess.h"
+#include "verify.h"
+
+#include "llvm/Support/JSON.h"
+
+namespace portable_ld {
+
+class Diagnostics;
+
+constexpr int k_log_schema_version = 1;
+
+struct InvocationRecord {
+  Role role = Role::Other;
+  std::vector<std::string> argv_received;        // our argv, argv[0] included
+  std::optional<std::vector<std::string>> expanded; // argv[1..] after @file expansion
+  std::vector<std::string> argv_run;             // what the backend got (empty: not run)
+  std::string backend;                           // resolved backend program
+  bool static_requested = false;
+  StaticSource static_source = StaticSource::None;
+  std::vector<ArgumentChange> changes;
+  std::optional<ExitStatus> backend_status;
+  int exit_code = 0;                             // what portable-ld returned
+  double backend_ms = 0, verify_ms = 0, total_ms = 0;
+  std::optional<std::string> output;             // the file a final link writes
+  std::optional<Verdict> verdict;
+  std::string result;                            // see docs/log-schema.md
+  std::vector<std::string> errors;               // portable-ld's own error messages
+};
+
+llvm::json::Object to_json(const InvocationRecord &record, const Config &config);
+
+// Appends `record` as one line to `path` ("-" = stderr). On failure, warns once through
+// `diagnostics` when `warn` is true, and otherwise stays silent.
+void append_log(const std::string &path, const llvm::json::Object &record,
+                Diagnostics &diagnostics, bool warn);
+
+} // namespace portable_ld

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Entry point. Invoked under its own name, portable-ld answers --help, --version and the
+// `check` subcommand; every other command line (and every command line when installed
+// under another name, e.g. as `cc`) is a compiler-driver invocation to wrap.
+#include <string>
+#include <vector>
+
+#include "driver.h"
+
+#include "llvm/Support/Path.h"
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (llvm::sys::path::filename(args[0]).startswith("portable-ld") && args.size() >= 2) {
+    if (args.size() == 2 && args[1] == "--help") {
+      portable_ld::print_help();
+      return 0;
+    }
+    if (args.size() == 2 && args[1] == "--version") {
+      portable_ld::print_version();
+      return 0;
+    }
+    if (args[1] == "check") {
+      return portable_ld::run_check({args.begin() + 2, args.end()});
+    }
+  }
+  return portable_ld::run_wrapper(args);
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "policy.h"
+
+#include <fmt/format.h>
+
+#include "llvm/ADT/StringRef.h"
+
+namespace portable_ld {
+
+namespace {
+
+// Options that make the executable export its symbols dynamically. Meaningless in a
+// static link, and fatal in a clang static-pie (the binary crashes at start; see
+// go-extld-protocol.md section 8).
+bool is_dynamic_export(llvm::StringRef arg) {
+  return arg == "-rdynamic" || arg == "-export-dynamic" || arg == "-Wl,-E" ||
+         arg == "-Wl,--export-dynamic" || arg == "-Wl,-export-dynamic";
+}
+
+// -Wl,--dynamic-linker,PATH and its spellings: an interpreter for a static executable.
+bool is_dynamic_linker(llvm::StringRef arg) {
+  return arg.startswith("-Wl,--dynamic-linker") || arg.startswith("-Wl,-dynamic-linker") ||
+         arg.startswith("-Wl,-I");
+}
+
+} // namespace
+
+llvm::json::Object to_json(const ArgumentChange &change) {
+  llvm::json::Object object{{"action", change.action}, {"reason", change.reason}};
+  if (!change.from.empty()) {
+    object["from"] = json_string(change.from);
+  }
+  if (!change.to.empty()) {
+    object["to"] = json_string(change.to);
+  }
+  return object;
+}
+
+llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
+  if (invocation.product == Product::SharedLibrary) {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "static link requested for a shared library (-shared)");
+  }
+  const bool pie = invocation.product == Product::PieExecutable;
+  StaticRewrite rewrite;
+  bool has_static = false;
+  const std::vector<std::string> &args = invocation.args;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &arg = args[i];
+    if (takes_separate_value(arg)) {
+      // Keep an option and its value together: "-o -pie" names a file.
+      rewrite.args.push_back(arg);
+      if (i + 1 < args.size()) {
+        rewrite.args.push_back(args[++i]);
+      }
+      continue;
+    }
+    if (pie && arg == "-pie") {
+      rewrite.args.push_back("-static-pie");
+      rewrite.changes.push_back({"replace", arg, "-static-pie",
+                                 "a static PIE keeps what -pie asked for; -pie with -static "
+                                 "silently links a non-PIE executable"});
+      has_static = true;
+    } else if (pie && arg == "-static") {
+      rewrite.changes.push_back(
+          {"remove", arg, "", "-static beside -static-pie would link a non-PIE executable"});
+    } else if (is_dynamic_export(arg)) {
+      rewrite.changes.push_back(
+          {"remove", arg, "", "exporting dynamic symbols contradicts a static link"});
+    } else if (is_dynamic_linker(arg)) {
+      rewrite.changes.push_back(
+          {"remove", arg, "", "a static executable has no dynamic linker"});
+    } else {
+      has_static |= pie ? arg == "-static-pie" : arg == "-static";
+      rewrite.args.push_back(arg);
+    }
+  }
+  if (!has_static) {
+    std::string flag = pie ? "-static-pie" : "-static";
+    rewrite.args.push_back(flag);
+    rewrite.changes.push_back({"add", "", flag, "static link requested"});
+  }
+  return rewrite;
+}
+
+std::string dynamic_evidence(const Verdict &verdict) {
+  std::vector<std::string> parts;
+  const bool elf = verdict.format == "elf";
+  const bool macho = verdict.format == "macho";
+  if (!verdict.interpreter.empty()) {
+    parts.push_back(fmt::format("{} '{}'", macho ? "LC_LOAD_DYLINKER" : "PT_INTERP",
+                                verdict.interpreter));
+  }
+  if (!verdict.needed.empty()) {
+    const char *label = elf ? "NEEDED" : macho ? "LC_LOAD_DYLIB" : "imports";
+    parts.push_back(fmt::format("{} {}", label, fmt::join(verdict.needed, ", ")));
+  }
+  if (parts.empty()) {
+    parts.push_back(fmt::format("{} image", verdict.kind));
+  }
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements) {
+  std::vector<Violation> violations;
+  if (requirements.static_required && verdict.linkage != Linkage::Static &&
+      verdict.linkage != Linkage::StaticPie) {
+    if (verdict.linkage == Linkage::None) {
+      violations.push_back({fmt::format("'{}': static link requested but the file is a {} "
+                                        "file, not a linked image",
+                                        verdict.path, verdict.kind),
+                            {},
+                            ""});
+    } else {
+      violations.push_back(
+          {fmt::format("'{}': static link requested but output is dynamically linked",
+                       verdict.path),
+           {dynamic_evidence(verdict)},
+           ""});
+    }
+  }
+  if (requirements.goarch && !requirements.goarch->empty() &&
+      verdict.linkage != Linkage::None && verdict.arch != *requirements.goarch) {
+    violations.push_back(
+        {fmt::format("'{}': output is for {} but GOARCH is {}", verdict.path, verdict.arch,
+                     *requirements.goarch),
+         {fmt::format("file format {}", verdict.format_name)},
+         fmt::format("set PORTABLE_LD_CC to a C compiler that targets {}", *requirements.goarch)});
+  }
+  return violations;
+}
+
+} // namespace portable_ld

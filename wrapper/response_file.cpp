@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "response_file.h"
+
+#include <optional>
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace portable_ld {
+
+namespace {
+
+// GCC stops expanding nested response files at some depth to break cycles; so do we.
+constexpr int k_max_depth = 16;
+
+void append_utf8(std::string &out, uint32_t code_point) {
+  char buffer[UNI_MAX_UTF8_BYTES_PER_CODE_POINT];
+  char *end = buffer;
+  if (llvm::ConvertCodePointToUTF8(code_point, end)) {
+    out.append(buffer, end);
+  }
+}
+
+// Unquotes one line written by Go's strconv.Quote (%q); nullopt if it is not one.
+std::optional<std::string> go_unquote(std::string_view line) {
+  if (line.size() < 2 || line.front() != '"' || line.back() != '"') {
+    return std::nullopt;
+  }
+  line = line.substr(1, line.size() - 2);
+  std::string out;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '"') {
+      return std::nullopt; // an unescaped quote inside: not %q output
+    }
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= line.size()) {
+      return std::nullopt;
+    }
+    auto hex_value = [&](size_t digits) -> std::optional<uint32_t> {
+      uint32_t value = 0;
+      for (size_t k = 1; k <= digits; ++k) {
+        if (i + k >= line.size() || !llvm::isHexDigit(line[i + k])) {
+          return std::nullopt;
+        }
+        value = value * 16 + llvm::hexDigitValue(line[i + k]);
+      }
+      i += digits;
+      return value;
+    };
+    switch (line[i]) {
+    case 'a': out += '\a'; break;
+    case 'b': out += '\b'; break;
+    case 'f': out += '\f'; break;
+    case 'n': out += '\n'; break;
+    case 'r': out += '\r'; break;
+    case 't': out += '\t'; break;
+    case 'v': out += '\v'; break;
+    case '\\': out += '\\'; break;
+    case '"': out += '"'; break;
+    case '\'': out += '\''; break;
+    case 'x': {
+      std::optional<uint32_t> value = hex_value(2);
+      if (!value) {
+        return std::nullopt;
+      }
+      out += static_cast<char>(*value); // a raw byte: Go uses \x for invalid UTF-8
+      break;
+    }
+    case 'u':
+    case 'U': {
+      std::optional<uint32_t> value = hex_value(line[i] == 'u' ? 4 : 8);
+      if (!value) {
+        return std::nullopt;
+      }
+      append_utf8(out, *value);
+      break;
+    }
+    default:
+      auto is_octal = [](char d) { return d >= '0' && d <= '7'; };
+      if (i + 2 < line.size() && is_octal(line[i]) && is_octal(line[i + 1]) &&
+          is_octal(line[i + 2])) {
+        out += static_cast<char>((line[i] - '0') * 64 + (line[i + 1] - '0') * 8 +
+                                 (line[i + 2] - '0'));
+        i += 2;
+        break;
+      }
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> parse_go_format(std::string_view text) {
+  std::vector<std::string> args;
+  for (llvm::StringRef rest = text; !rest.empty();) {
+    auto [line, tail] = rest.split('\n');
+    rest = tail;
+    line = line.rtrim('\r');
+    if (line.empty()) {
+      continue;
+    }
+    std::optional<std::string> arg = go_unquote(line);
+    if (!arg) {
+      return std::nullopt;
+    }
+    args.push_back(std::move(*arg));
+  }
+  return args;
+}
+
+std::vector<std::string> parse_libiberty_format(std::string_view text) {
+  std::vector<std::string> args;
+  std::string current;
+  bool in_arg = false;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      current += text[++i];
+      in_arg = true;
+    } else if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        current += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_arg = true;
+    } else if (llvm::isSpace(c)) {
+      if (in_arg) {
+        args.push_back(std::move(current));
+        current.clear();
+        in_arg = false;
+      }
+    } else {
+      current += c;
+      in_arg = true;
+    }
+  }
+  if (in_arg) {
+    args.push_back(std::move(current));
+  }
+  return args;
+}
+
+void expand_into(const std::vector<std::string> &args, int depth, ExpandedArgs &out) {
+  for (const std::string &arg : args) {
+    if (arg.size() < 2 || arg[0] != '@' || depth >= k_max_depth) {
+      out.args.push_back(arg);
+      continue;
+    }
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+        llvm::MemoryBuffer::getFile(arg.substr(1), /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      out.args.push_back(arg);
+      continue;
+    }
+    out.expanded = true;
+    expand_into(parse_response_file((*buffer)->getBuffer()), depth + 1, out);
+  }
+}
+
+} // namespace
+
+std::vector<std::string> parse_response_file(std::string_view text) {
+  if (std::optional<std::vector<std::string>> go_args = parse_go_format(text)) {
+    return std::move(*go_args);
+  }
+  return parse_libiberty_format(text);
+}
+
+ExpandedArgs expand_response_files(const std::vector<std::string> &args) {
+  ExpandedArgs out;
+  out.args.reserve(args.size());
+  expand_into(args, 0, out);
+  return out;
+}
+
+llvm::Error write_response_file(const std::string &path, const std::vector<std::string> &args) {
+  std::error_code error;
+  llvm::raw_fd_ostream stream(path, error, llvm::sys::fs::OF_None);
+  if (error) {
+    return llvm::createFileError(path, error);
+  }
+  for (const std::string &arg : args) {
+    if (arg.empty()) {
+      stream << "''";
+    }
+    for (char c : arg) {
+      if (llvm::isSpace(c) || c == '\'' || c == '"' || c == '\\') {
+        stream << '\\';
+      }
+      stream << c;
+    }
+    stream << '\n';
+  }
+  stream.close();
+  if (stream.has_error()) {
+    return llvm::createFileError(path, stream.error());
+  }
+  return llvm::Error::success();
+}
+
+} // namespace portable_ld

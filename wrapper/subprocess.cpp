@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "subprocess.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/signalfd.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+
+extern char **environ;
+
+namespace portable_ld {
+
+namespace {
+
+constexpr size_t k_max_captured = 64 * 1024;
+constexpr int k_forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+// Blocks the forwarded signals and SIGCHLD for its lifetime and restores the old mask, so
+// a signal that arrived while we waited is delivered (with its default action) afterwards.
+class BlockedSignals {
+public:
+  BlockedSignals() {
+    sigemptyset(&m_set);
+    for (int signal : k_forwarded_signals) {
+      sigaddset(&m_set, signal);
+    }
+    sigaddset(&m_set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &m_set, &m_old);
+  }
+  ~BlockedSignals() { sigprocmask(SIG_SETMASK, &m_old, nullptr); }
+  BlockedSignals(const BlockedSignals &) = delete;
+  BlockedSignals &operator=(const BlockedSignals &) = delete;
+  const sigset_t &set() const { return m_set; }
+  const sigset_t &old() const { return m_old; }
+
+private:
+  sigset_t m_set;
+  sigset_t m_old;
+};
+
+class FileActions {
+public:
+  FileActions() { posix_spawn_file_actions_init(&m_actions); }
+  ~FileActions() { posix_spawn_file_actions_destroy(&m_actions); }
+  posix_spawn_file_actions_t *get() { return &m_actions; }
+
+private:
+  posix_spawn_file_actions_t m_actions;
+};
+
+class SpawnAttributes {
+public:
+  SpawnAttributes() { posix_spawnattr_init(&m_attributes); }
+  ~SpawnAttributes() { posix_spawnattr_destroy(&m_attributes); }
+  posix_spawnattr_t *get() { return &m_attributes; }
+
+private:
+  posix_spawnattr_t m_attributes;
+};
+
+std::vector<char *> c_strings(const std::vector<std::string> &strings) {
+  std::vector<char *> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (const std::string &s : strings) {
+    pointers.push_back(const_cast<char *>(s.c_str()));
+  }
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+ExitStatus decode(int wait_status) {
+  if (WIFSIGNALED(wait_status)) {
+    return {0, WTERMSIG(wait_status)};
+  }
+  return {WEXITSTATUS(wait_status), 0};
+}
+
+void write_all(int fd, const char *data, size_t size) {
+  while (size > 0) {
+    ssize_t written = ::write(fd, data, size);
+    if (written < 0 && errno == EINTR) {
+      continue;
+    }
+    if (written <= 0) {
+      return;
+    }
+    data += written;
+    size -= static_cast<size_t>(written);
+  }
+}
+
+} // namespace
+
+llvm::Expected<std::string> resolve_program(const std::string &name) {
+  llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(name);
+  if (!path) {
+    return llvm::createStringError(path.getError(), "cannot run '%s': %s", name.c_str(),
+                                   path.getError().message().c_str());
+  }
+  return *path;
+}
+
+std::vector<std::string> environment_with(const std::string &name, const std::string &value) {
+  std::vector<std::string> env;
+  std::string prefix = name + "=";
+  for (char **entry = environ; *entry; ++entry) {
+    if (std::strncmp(*entry, prefix.c_str(), prefix.size()) != 0) {
+      env.emplace_back(*entry);
+    }
+  }
+  env.push_back(prefix + value);
+  return env;
+}
+
+llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
+  BlockedSignals blocked;
+
+  int pipe_fds[2] = {-1, -1};
+  FileActions actions;
+  if (request.capture_stderr) {
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+      return llvm::createStringError(std::error_code(errno, std::generic_category()),
+                                     "cannot create a pipe: %s", std::strerror(errno));
+    }
+    posix_spawn_file_actions_adddup2(actions.get(), pipe_fds[1], 2);
+  }
+
+  // The child starts with our original mask and default dispositions for what we forward.
+  SpawnAttributes attributes;
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (int signal : k_forwarded_signals) {
+    sigaddset(&defaults, signal);
+  }
+  posix_spawnattr_setsigmask(attributes.get(), &blocked.old());
+  posix_spawnattr_setsigdefault(attributes.get(), &defaults);
+  posix_spawnattr_setflags(attributes.get(), POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<char *> argv = c_strings(request.argv);
+  std::vector<char *> envp = c_strings(request.env);
+  pid_t pid = 0;
+  int spawn_error =
+      posix_spawn(&pid, request.program.c_str(), actions.get(), attributes.get(), argv.data(),
+                  envp.data());
+  if (request.capture_stderr) {
+    ::close(pipe_fds[1]);
+  }
+  if (spawn_error != 0) {
+    if (request.capture_stderr) {
+      ::close(pipe_fds[0]);
+    }
+    std::error_code code(spawn_error, std::generic_category());
+    return llvm::createStringError(code, "cannot run '%s': %s", request.program.c_str(),
+                                   code.message().c_str());
+  }
+
+  SpawnResult result;
+  int signal_fd = signalfd(-1, &blocked.set(), SFD_CLOEXEC);
+  int stderr_fd = request.capture_stderr ? pipe_fds[0] : -1;
+  bool exited = false;
+  int wait_status = 0;
+  while (!exited || stderr_fd >= 0) {
+    pollfd fds[2] = {{signal_fd, POLLIN, 0}, {stderr_fd, POLLIN, 0}};
+    if (::poll(fds, 2, exited ? 0 : -1) < 0 && errno != EINTR) {
+      break;
+    }
+    if (fds[1].revents != 0 || (exited && stderr_fd >= 0)) {
+      char buffer[8192];
+      ssize_t n = ::read(stderr_fd, buffer, sizeof buffer);
+      if (n > 0) {
+        write_all(2, buffer, static_cast<size_t>(n));
+        size_t room = k_max_captured - std::min(k_max_captured, result.captured_stderr.size());
+        result.captured_stderr.append(buffer, std::min(room, static_cast<size_t>(n)));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(stderr_fd);
+        stderr_fd = -1;
+      }
+    }
+    if (fds[0].revents & POLLIN) {
+      signalfd_siginfo info;
+      if (::read(signal_fd, &info, sizeof info) == sizeof info &&
+          info.ssi_signo != SIGCHLD) {
+        ::kill(pid, static_cast<int>(info.ssi_signo));
+      }
+    }
+    if (!exited && ::waitpid(pid, &wait_status, WNOHANG) == pid) {
+      exited = true;
+    }
+  }
+  if (!exited) {
+    ::waitpid(pid, &wait_status, 0);
+  }
+  if (signal_fd >= 0) {
+    ::close(signal_fd);
+  }
+  result.status = decode(wait_status);
+  return result;
+}
+
+} // namespace portable_ld

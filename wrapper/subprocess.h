@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Running the backend driver: posix_spawn with an argv vector, never a shell. While it
+// runs, SIGINT/SIGTERM/SIGHUP/SIGQUIT are forwarded to it (signals are read from a
+// signalfd, so no handler and no global state), and its exit status is returned exactly.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "llvm/Support/Error.h"
+
+namespace portable_ld {
+
+struct ExitStatus {
+  int code = 0;   // exit code, when the process exited
+  int signal = 0; // signal number, when it was killed
+  // The status a shell would report: the code, or 128+n for signal n.
+  int shell_code() const { return signal != 0 ? 128 + signal : code; }
+};
+
+struct SpawnRequest {
+  std::string program;           // resolved path of the executable
+  std::vector<std::string> argv; // argv[0] first
+  std::vector<std::string> env;  // full environment, NAME=value
+  // Copy the child's stderr through to ours and keep the text, so a failed static link
+  // can be explained. Other runs hand over our file descriptors untouched.
+  bool capture_stderr = false;
+};
+
+struct SpawnResult {
+  ExitStatus status;
+  std::string captured_stderr; // at most k_max_captured bytes, when requested
+};
+
+// Finds `name` on PATH (a name with a slash is taken as a path). The error carries
+// errc::no_such_file_or_directory or errc::permission_denied.
+llvm::Expected<std::string> resolve_program(const std::string &name);
+
+// Spawns and waits. An error means the program could not be started; its errno is kept.
+llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request);
+
+// The environment of this process with `name` set to `value`.
+std::vector<std::string> environment_with(const std::string &name, const std::string &value);
+
+} // namespace portable_ld

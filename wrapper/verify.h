@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// What a linked file is, read with LLVM's Object library the way llvm-readobj walks a
+// binary: MemoryBuffer::getFile -> identify_magic -> createBinary -> one reader per format
+// (verify_elf.cpp, verify_macho.cpp, verify_coff.cpp). The file is never executed.
+// A Verdict is a plain description; whether it is acceptable is decided by the policy
+// (policy.h), so that `check` and the link wrapper judge identically.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+namespace llvm::object {
+class Binary;
+}
+
+namespace portable_ld {
+
+enum class Linkage {
+  Static,    // no loader, no shared-library dependencies
+  StaticPie, // ELF: position-independent, self-relocating, no loader
+  Dynamic,   // needs a dynamic loader or shared libraries at run time
+  None,      // not a linked image (relocatable object)
+};
+const char *to_string(Linkage linkage);
+
+struct Verdict {
+  std::string path;
+  std::string format;      // "elf", "macho" or "coff"
+  std::string format_name; // LLVM's name, e.g. "elf64-x86-64", "Mach-O 64-bit x86-64"
+  std::string arch;        // GOARCH spelling: amd64, arm64, 386, arm, riscv64, ...
+  std::string kind;        // executable, pie-executable, shared-library, relocatable, ...
+  Linkage linkage = Linkage::None;
+  std::string interpreter;              // ELF PT_INTERP, Mach-O LC_LOAD_DYLINKER
+  std::vector<std::string> needed;      // DT_NEEDED, LC_LOAD_*DYLIB, PE imported DLLs
+  std::vector<std::string> rpath;       // DT_RPATH, LC_RPATH
+  std::vector<std::string> runpath;     // DT_RUNPATH
+  std::vector<std::string> undefined;   // undefined dynamic symbols (PE: imported names)
+  std::vector<std::string> warnings;    // oddities that do not decide the verdict
+};
+
+// Reads and describes `path`. Errors name the file and the reason (unreadable, not an
+// object file, truncated or malformed headers).
+llvm::Expected<Verdict> inspect_file(const std::string &path);
+
+// Per-format readers, each in its own file.
+llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary);
+llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary);
+llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary);
+
+// The verdict in the documented JSON schema (docs/log-schema.md), shared by the log and
+// `check --json`.
+llvm::json::Object to_json(const Verdict &verdict);
+
+// A string that is valid JSON text: unchanged when it is UTF-8, else {"hex": "..."}, so
+// that no byte of an odd argument or path is lost in the log.
+llvm::json::Value json_string(llvm::StringRef text);
+
+} // namespace portable_ld

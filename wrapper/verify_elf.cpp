@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// ELF: PT_INTERP, PT_DYNAMIC, DT_NEEDED/RPATH/RUNPATH/FLAGS_1, undefined .dynsym entries,
+// e_type and e_machine. One template serves the four ELFT variants.
+//
+// Linkage: an interpreter or any DT_NEEDED means dynamic; an ET_DYN image without
+// either that is marked DF_1_PIE (or has an entry point and no DT_SONAME, for linkers
+// that do not set the flag) is static-pie; an ET_EXEC without either is static.
+#include "verify.h"
+
+#include "llvm/Object/ELFObjectFile.h"
+
+namespace portable_ld {
+
+namespace {
+
+using namespace llvm::ELF;
+
+std::string goarch_for(unsigned machine, bool is64, bool little_endian) {
+  switch (machine) {
+  case EM_386:
+    return "386";
+  case EM_X86_64:
+    return is64 ? "amd64" : "x32";
+  case EM_AARCH64:
+    return "arm64";
+  case EM_ARM:
+    return "arm";
+  case EM_RISCV:
+    return is64 ? "riscv64" : "riscv";
+  case EM_PPC64:
+    return little_endian ? "ppc64le" : "ppc64";
+  case EM_PPC:
+    return "ppc";
+  case EM_S390:
+    return "s390x";
+  case EM_MIPS:
+    return std::string(is64 ? "mips64" : "mips") + (little_endian ? "le" : "");
+  case 258: // EM_LOONGARCH, newer than LLVM 14's headers
+    return "loong64";
+  case EM_SPARCV9:
+    return "sparc64";
+  default:
+    return "e_machine-" + std::to_string(machine);
+  }
+}
+
+template <class ELFT>
+llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object) {
+  const llvm::object::ELFFile<ELFT> &elf = object.getELFFile();
+  const typename ELFT::Ehdr &header = elf.getHeader();
+  Verdict verdict;
+  verdict.format = "elf";
+  verdict.format_name = object.getFileFormatName().str();
+  verdict.arch = goarch_for(header.e_machine, ELFT::Is64Bits,
+                            ELFT::TargetEndianness == llvm::support::little);
+
+  auto program_headers = elf.program_headers();
+  if (!program_headers) {
+    return program_headers.takeError();
+  }
+  bool has_dynamic = false;
+  llvm::StringRef file = {reinterpret_cast<const char *>(elf.base()), elf.getBufSize()};
+  for (const typename ELFT::Phdr &phdr : *program_headers) {
+    if (phdr.p_type == PT_DYNAMIC) {
+      has_dynamic = true;
+    } else if (phdr.p_type == PT_INTERP) {
+      if (phdr.p_offset > file.size() || phdr.p_filesz > file.size() - phdr.p_offset) {
+        return llvm::createStringError(std::errc::invalid_argument,
+                                       "PT_INTERP lies outside the file");
+      }
+      verdict.interpreter =
+          file.substr(phdr.p_offset, phdr.p_filesz).split('\0').first.str();
+    }
+  }
+
+  bool pie_flag = false;
+  bool has_soname = false;
+  if (has_dynamic) {
+    auto entries = elf.dynamicEntries();
+    if (!entries) {
+      return entries.takeError();
+    }
+    uint64_t strtab_address = 0, strtab_size = 0;
+    std::vector<std::pair<int64_t, uint64_t>> string_entries; // (tag, offset)
+    for (const typename ELFT::Dyn &entry : *entries) {
+      switch (entry.getTag()) {
+      case DT_STRTAB:
+        strtab_address = entry.getPtr();
+        break;
+      case DT_STRSZ:
+        strtab_size = entry.getVal();
+        break;
+      case DT_FLAGS_1:
+        pie_flag = (entry.getVal() & DF_1_PIE) != 0;
+        break;
+      case DT_SONAME:
+        has_soname = true;
+        break;
+      case DT_NEEDED:
+      case DT_RPATH:
+      case DT_RUNPATH:
+        string_entries.emplace_back(entry.getTag(), entry.getVal());
+        break;
+      default:
+        break;
+      }
+    }
+    if (!string_entries.empty()) {
+      auto strtab = elf.toMappedAddr(strtab_address);
+      if (!strtab) {
+        return strtab.takeError();
+      }
+      size_t start = static_cast<size_t>(*strtab - elf.base());
+      if (start > file.size() || strtab_size > file.size() - start) {
+        return llvm::createStringError(std::errc::invalid_argument,
+                                       "DT_STRTAB lies outside the file");
+      }
+      llvm::StringRef strings = file.substr(start, strtab_size);
+      for (auto [tag, offset] : string_entries) {
+        if (offset >= strings.size()) {
+          return llvm::createStringError(std::errc::invalid_argument,
+                                         "dynamic string offset 0x%llx is past DT_STRSZ",
+                                         static_cast<unsigned long long>(offset));
+        }
+        std::string value = strings.substr(offset).split('\0').first.str();
+        (tag == DT_NEEDED  ? verdict.needed
+         : tag == DT_RPATH ? verdict.rpath
+                           : verdict.runpath)
+            .push_back(std::move(value));
+      }
+    }
+  }
+
+  // Undefined dynamic symbols, from .dynsym when section headers survive.
+  auto sections = elf.sections();
+  if (!sections) {
+    return sections.takeError();
+  }
+  for (const typename ELFT::Shdr &section : *sections) {
+    if (section.sh_type != SHT_DYNSYM) {
+      continue;
+    }
+    auto symbols = elf.symbols(&section);
+    if (!symbols) {
+      return symbols.takeError();
+    }
+    auto names = elf.getStringTableForSymtab(section);
+    if (!names) {
+      return names.takeError();
+    }
+    for (const typename ELFT::Sym &symbol : symbols->drop_front()) {
+      if (!symbol.isUndefined()) {
+        continue;
+      }
+      auto name = symbol.getName(*names);
+      if (!name) {
+        return name.takeError();
+      }
+      verdict.undefined.push_back(name->str());
+    }
+  }
+
+  switch (header.e_type) {
+  case ET_REL:
+    verdict.kind = "relocatable";
+    verdict.linkage = Linkage::None;
+    return verdict;
+  case ET_CORE:
+    verdict.kind = "core";
+    verdict.linkage = Linkage::None;
+    return verdict;
+  case ET_EXEC:
+    verdict.kind = "executable";
+    break;
+  case ET_DYN:
+    verdict.kind = (!verdict.interpreter.empty() || pie_flag ||
+                    (verdict.needed.empty() && !has_soname && header.e_entry != 0))
+                       ? "pie-executable"
+                       : "shared-library";
+    break;
+  default:
+    verdict.kind = "e_type-" + std::to_string(header.e_type);
+    verdict.linkage = Linkage::None;
+    return verdict;
+  }
+
+  bool needs_loader = !verdict.interpreter.empty() || !verdict.needed.empty();
+  if (needs_loader || verdict.kind == "shared-library") {
+    verdict.linkage = Linkage::Dynamic;
+  } else {
+    verdict.linkage = verdict.kind == "pie-executable" ? Linkage::StaticPie : Linkage::Static;
+  }
+  return verdict;
+}
+
+} // namespace
+
+llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary) {
+  using namespace llvm::object;
+  if (const auto *object = llvm::dyn_cast<ELF64LEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  if (const auto *object = llvm::dyn_cast<ELF32LEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  if (const auto *object = llvm::dyn_cast<ELF64BEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  if (const auto *object = llvm::dyn_cast<ELF32BEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  llvm_unreachable("isELF() binary of no ELFT");
+}
+
+} // namespace portable_ld
