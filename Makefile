@@ -1,0 +1,26 @@
+# Thin front end: the two commands from README.md, and their steps.
+#   make demo   install dependencies, build, build a Go file server static through portable-ld
+#   make check  install dependencies, build, run the whole lit suite (through ctest)
+BUILD ?= build
+
+.PHONY: all deps build demo check bench clean
+all: build
+
+deps:
+	bash .ci/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD)
+
+demo: build
+	bash tests/demo.sh $(BUILD)/bin/portable-ld
+
+check: build
+	ctest --test-dir $(BUILD) --output-on-failure
+
+bench: build
+	cmake --build $(BUILD) --target portable-ld-bench
+
+clean:
+	rm -rf $(BUILD)
