@@ -101,9 +101,16 @@ void write_all(int fd, const char *data, size_t size) {
 
 llvm::Expected<std::string> resolve_program(const std::string &name) {
   llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(name);
-  if (!path) {
-    return llvm::createStringError(path.getError(), "cannot run '%s': %s", name.c_str(),
-                                   path.getError().message().c_str());
+  std::error_code error = path.getError();
+  // findProgramByName returns a name with a slash as it is; check it the way execve will.
+  if (!error && !llvm::sys::fs::exists(*path)) {
+    error = std::make_error_code(std::errc::no_such_file_or_directory);
+  } else if (!error && !llvm::sys::fs::can_execute(*path)) {
+    error = std::make_error_code(std::errc::permission_denied);
+  }
+  if (error) {
+    return llvm::createStringError(error, "cannot run '%s': %s", name.c_str(),
+                                   error.message().c_str());
   }
   return *path;
 }

@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Prints portable-ld's speed and memory beside its peers': process startup (/bin/true), the
+# compiler driver it wraps (cc) for compiles and final links, and scanelf for `check`.
+# It prints numbers and the targets next to them, never pass or fail: the targets are for
+# people to read, and timings on a shared machine are too noisy to gate anything on.
+#
+#   bash bench/run-benchmarks.sh [PORTABLE_LD]      (default: build/bin/portable-ld)
+#
+# Installs what it measures with if missing (hyperfine, pax-utils for scanelf, time; the Go
+# toolchain comes from .ci/install-deps). PORTABLE_LD_BENCH_GOCACHE names a Go build cache
+# to keep between runs (the portable-ld-bench target keeps it in the build tree); without
+# it the cache is temporary. Every pair is measured twice, in both orders, and the two runs
+# are pooled, so a machine that speeds up or slows down during the run favours neither side.
+# About a minute on 2 cores.
+set -euo pipefail
+
+portable_ld=${1:-build/bin/portable-ld}
+if [[ ! -x $portable_ld ]]; then
+  echo "run-benchmarks: '$portable_ld' is not an executable; build it first (ninja -C build)" >&2
+  exit 2
+fi
+portable_ld=$(cd "$(dirname "$portable_ld")" && pwd)/$(basename "$portable_ld")
+
+# 1. Tools: the Debian packages this script needs, skipped when already installed.
+packages=(hyperfine pax-utils time python3 golang-go gcc libc6-dev)
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    sudo=(sudo)
+  fi
+  echo "run-benchmarks: installing ${missing[*]}" >&2
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/portable-ld-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+mkdir -p bin results xdg-config
+
+# portable-ld under its own name in a path without spaces, so hyperfine can run every
+# command without a shell (-N): a shell would add more than the overhead being measured.
+ln -s "$portable_ld" bin/portable-ld
+pld=$work/bin/portable-ld
+
+# No settings from the calling user's environment or config file; each step sets its own.
+while IFS= read -r name; do
+  unset "$name"
+done < <(compgen -e | grep '^PORTABLE_LD_' || true)
+export XDG_CONFIG_HOME=$work/xdg-config
+
+manifest=$work/manifest.jsonl
+: >"$manifest"
+note() { echo "run-benchmarks: $*" >&2; }
+
+# pair SECTION TARGET WARMUP RUNS PEER_LABEL PEER_COMMAND OURS_LABEL OURS_COMMAND
+# Runs hyperfine twice (peer first, then ours first) and records both exports.
+pair() {
+  local section=$1 target=$2 warmup=$3 runs=$4 peer_label=$5 peer=$6 ours_label=$7 ours=$8
+  local id
+  id=$(wc -l <"$manifest")
+  id=${id// /}
+  note "measuring: $section ($runs runs x 2 orders)"
+  hyperfine -N --style none --warmup "$warmup" --runs "$runs" \
+    --export-json "results/$id-a.json" -n "$peer_label" "$peer" -n "$ours_label" "$ours" >/dev/null
+  hyperfine -N --style none --warmup "$warmup" --runs "$runs" \
+    --export-json "results/$id-b.json" -n "$ours_label" "$ours" -n "$peer_label" "$peer" >/dev/null
+  python3 -c 'import json, sys; print(json.dumps(dict(zip(
+      ["kind", "section", "target", "peer", "ours", "files"],
+      ["pair", sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]]))))' \
+    "$section" "$target" "$peer_label" "$ours_label" \
+    "results/$id-a.json" "results/$id-b.json" >>"$manifest"
+}
+
+# peak_rss LABEL COMMAND...: peak resident set size in KiB of each of 7 runs.
+peak_rss() {
+  local label=$1
+  shift
+  local values=()
+  for _ in 1 2 3 4 5 6 7; do
+    /usr/bin/time -f %M -o rss.txt "$@" >/dev/null
+    values+=("$(tail -n 1 rss.txt)")
+  done
+  python3 -c 'import json, sys; print(json.dumps({"kind": "rss", "label": sys.argv[1],
+      "kib": [int(v) for v in sys.argv[2:]]}))' "$label" "${values[@]}" >>"$manifest"
+}
+
+# Inputs: a C file to compile, an object file to link, and a Go binary of ~15 MB to check.
+cat >hello.c <<'EOF'
+#include <stdio.h>
+int main(void) {
+  puts("hello");
+  return 0;
+}
+EOF
+cc -c hello.c -o main.o
+
+note "building the Go binary for check and scanelf"
+mkdir -p go
+cat >go/main.go <<'EOF'
+// A server-shaped program: net/http, crypto/tls, encoding/json and go/types, as a
+// mid-sized Go tool links them.
+package main
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"net/http"
+	"os"
+)
+
+func main() {
+	srv := &http.Server{Addr: ":0", TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]string{"path": r.URL.Path})
+	})
+	if len(os.Args) > 2 {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, os.Args[1], nil, 0)
+		if err == nil {
+			conf := types.Config{Importer: importer.Default()}
+			_, err = conf.Check("main", fset, []*ast.File{f}, nil)
+		}
+		fmt.Println(err, srv.ListenAndServeTLS(os.Args[1], os.Args[2]))
+	}
+}
+EOF
+gocache=${PORTABLE_LD_BENCH_GOCACHE:-$work/gocache}
+mkdir -p "$gocache"
+# Uncompressed DWARF, as many toolchains leave it: ~15 MB instead of ~10 MB.
+(cd go && GOCACHE=$gocache GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
+  go build -ldflags=-compressdwarf=false -o "$work/app" main.go)
+bin=$work/app
+
+# What the wrapped commands do, checked once with a log, so the timings compare like with like.
+PORTABLE_LD_LOG=$work/sanity.jsonl "$pld" -c hello.c -o hello-pld.o
+PORTABLE_LD_LOG=$work/sanity.jsonl "$pld" main.o -o main-pld
+PORTABLE_LD_LOG=$work/sanity.jsonl PORTABLE_LD_STATIC=1 "$pld" main.o -o main-static-pld
+"$pld" check "$bin" >/dev/null
+
+# 2. Startup.
+pair "startup" "-" 50 300 \
+  "/bin/true" "/bin/true" \
+  "portable-ld --version" "$pld --version"
+
+# 3. Passthrough: a compile, which portable-ld hands to cc (exec when there is no log).
+PORTABLE_LD_LOG=off pair "passthrough, log off" "2" 5 40 \
+  "cc -c hello.c" "cc -c hello.c -o hello.o" \
+  "portable-ld -c hello.c" "$pld -c hello.c -o hello.o"
+PORTABLE_LD_LOG=$work/bench-log.jsonl pair "passthrough, log to file" "2" 5 40 \
+  "cc -c hello.c" "cc -c hello.c -o hello.o" \
+  "portable-ld -c hello.c" "$pld -c hello.c -o hello.o"
+
+# 4. Final links, verification included (log off: the log's cost is the row above's).
+PORTABLE_LD_LOG=off pair "final link, dynamic" "3" 3 30 \
+  "cc main.o -o main" "cc main.o -o main" \
+  "portable-ld main.o -o main" "$pld main.o -o main"
+PORTABLE_LD_LOG=off PORTABLE_LD_STATIC=1 pair "final link, static" "3" 3 30 \
+  "cc -static main.o" "cc -static main.o -o main-static" \
+  "PORTABLE_LD_STATIC=1 portable-ld" "$pld main.o -o main-static"
+
+# 5. check beside scanelf, on the Go binary.
+pair "check vs scanelf" "1.0x" 10 100 \
+  "scanelf -in BIN" "scanelf -in $bin" \
+  "portable-ld check BIN" "$pld check $bin"
+
+# 6. Memory.
+note "measuring: peak RSS (7 runs each)"
+peak_rss "scanelf -in BIN" scanelf -in "$bin"
+peak_rss "portable-ld check BIN" "$pld" check "$bin"
+
+# The table.
+cat >report.py <<'EOF'
+import json, os, platform, statistics, subprocess, sys
+
+work, pld, binary = sys.argv[1:4]
+
+def first_line(command):
+    try:
+        out = subprocess.run(command, capture_output=True, text=True).stdout
+        return out.splitlines()[0].strip() if out else "?"
+    except OSError:
+        return "?"
+
+def pooled(files, name):
+    times = []
+    for path in files:
+        with open(os.path.join(work, path)) as f:
+            for result in json.load(f)["results"]:
+                if result["command"] == name:
+                    times += result["times"]
+    return [t * 1000 for t in times]
+
+def row(section, label, times, extra=""):
+    print(f"{section:<26} {label:<34} {statistics.mean(times):9.2f} "
+          f"{statistics.median(times):9.2f} {statistics.stdev(times):7.2f} "
+          f"{len(times):5d}  {extra}")
+
+records = [json.loads(line) for line in open(os.path.join(work, "manifest.jsonl"))]
+sanity = [json.loads(line) for line in open(os.path.join(work, "sanity.jsonl"))]
+own = []
+for record in (json.loads(l) for l in open(os.path.join(work, "bench-log.jsonl"))):
+    d = record["duration_us"]
+    own.append((d["total"] - d["backend"]) / 1000)
+
+cpus = os.cpu_count()
+print()
+print("portable-ld benchmark")
+print(f"  {first_line([pld, '--version'])}; backend: {first_line(['cc', '--version'])}")
+print(f"  {first_line(['hyperfine', '--version'])}; {first_line(['scanelf', '-V'])}; "
+      f"{first_line(['go', 'version'])}")
+print(f"  {platform.system()} {platform.release()}, {cpus} CPUs")
+size = os.path.getsize(binary)
+verdict = first_line([pld, "check", binary]).split(": ", 1)[-1]
+print(f"  BIN: Go program (net/http, crypto/tls, encoding/json, go/types), "
+      f"{size / 1e6:.1f} MB ({size} bytes), {verdict}")
+for s in sanity:
+    d = s["duration_us"]
+    print(f"  sanity: {' '.join(s['argv'][1:])} -> {s['role']}, {s['result']}, runs "
+          f"'{' '.join(s['argv_run'])}', own {(d['total'] - d['backend']) / 1000:.2f} ms "
+          f"(verify {d['verify'] / 1000:.2f} ms)")
+print()
+print(f"{'section':<26} {'command':<34} {'mean ms':>9} {'median ms':>9} {'sd ms':>7} "
+      f"{'runs':>5}  comparison (target)")
+print("-" * 120)
+for r in records:
+    if r["kind"] != "pair":
+        continue
+    peer = pooled(r["files"], r["peer"])
+    ours = pooled(r["files"], r["ours"])
+    row(r["section"], r["peer"], peer)
+    pm, om = statistics.mean(peer), statistics.mean(ours)
+    pd, od = statistics.median(peer), statistics.median(ours)
+    target = r["target"]
+    if target == "-":
+        extra = (f"startup {om:.2f} ms mean; +{om - pm:.2f} ms over /bin/true "
+                 f"(median +{od - pd:.2f} ms)")
+    elif target.endswith("x"):
+        extra = (f"ratio {om / pm:.2f}x mean, {od / pd:.2f}x median "
+                 f"(target <= {target})")
+    else:
+        extra = (f"overhead {100 * (om - pm) / pm:+.1f}% mean, {100 * (od - pd) / pd:+.1f}% "
+                 f"median, {om - pm:+.2f} ms (target <= {target}%)")
+    row("", r["ours"], ours, extra)
+    if r["section"] == "passthrough, log to file" and own:
+        print(f"{'':<26} {'  (own time, from its log)':<34} {statistics.mean(own):9.2f} "
+              f"{statistics.median(own):9.2f} {statistics.stdev(own):7.2f} {len(own):5d}  "
+              "total - backend, as portable-ld records it")
+print()
+rss = {r["label"]: r["kib"] for r in records if r["kind"] == "rss"}
+print(f"{'peak RSS (7 runs)':<26} {'command':<34} {'median MiB':>10} {'max MiB':>9}")
+print("-" * 120)
+labels = list(rss)
+for label in labels:
+    print(f"{'':<26} {label:<34} {statistics.median(rss[label]) / 1024:10.2f} "
+          f"{max(rss[label]) / 1024:9.2f}")
+if len(labels) == 2:
+    a, b = (statistics.median(rss[l]) for l in labels)
+    print(f"{'':<26} {'ratio ' + labels[1] + ' / ' + labels[0]:<45} {b / a:.2f}x")
+EOF
+python3 report.py "$work" "$pld" "$bin"
