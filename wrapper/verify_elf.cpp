@@ -63,6 +63,12 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   llvm::StringRef file = {reinterpret_cast<const char *>(elf.base()), elf.getBufSize()};
   for (const typename ELFT::Phdr &phdr : *program_headers) {
     if (phdr.p_type == PT_DYNAMIC) {
+      // LLVM 14's ELFFile::dynamicEntries() trusts PT_DYNAMIC's p_offset and p_filesz
+      // and reads wherever they point: a segment past the end of the file would crash.
+      if (phdr.p_offset > file.size() || phdr.p_filesz > file.size() - phdr.p_offset) {
+        return llvm::createStringError(std::errc::invalid_argument,
+                                       "PT_DYNAMIC lies outside the file");
+      }
       has_dynamic = true;
     } else if (phdr.p_type == PT_INTERP) {
       if (phdr.p_offset > file.size() || phdr.p_filesz > file.size() - phdr.p_offset) {
@@ -144,6 +150,11 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     auto symbols = elf.symbols(&section);
     if (!symbols) {
       return symbols.takeError();
+    }
+    // Entry 0 is the reserved null symbol; an empty .dynsym (sh_size 0) has not even
+    // that, and drop_front() on an empty ArrayRef would run far past the buffer.
+    if (symbols->empty()) {
+      continue;
     }
     auto names = elf.getStringTableForSymtab(section);
     if (!names) {
