@@ -3,6 +3,7 @@
 // `portable-ld check [--static] [--json] [--goarch=ARCH] FILE...`: the verifier and the
 // policy without a link. Never executes the files. One verdict per file, in text or one
 // JSON object per line (the same schema as the log's "verdict").
+#include <cstdio>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -134,6 +135,7 @@ int run_check(const std::vector<std::string> &args) {
     } else {
       print_text(*verdict);
     }
+    std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
     for (const Violation &violation : violations) {
       diagnostics.error("{}", violation.message);
       for (const std::string &note : violation.notes) {
