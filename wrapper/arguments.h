@@ -16,7 +16,7 @@ namespace portable_ld {
 // is passed through untouched.
 enum class Role {
   Query,       // -###, --version, -dumpmachine, -print-*, -Wl,--version: informational
-  GoProbe,     // cmd/go flag probe: -x c - -o /dev/null
+  GoProbe,     // cmd/go flag probe: -x c - -o /dev/null (any output to /dev/null)
   LinkProbe,   // cmd/link flag probe: one input named trivial.c
   CMakeProbe,  // CMake try_compile link (output cmTC_*)
   CompileOnly, // -c, -E, -S, -M, -MM, -fsyntax-only
