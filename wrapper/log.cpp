@@ -25,15 +25,6 @@ namespace {
 constexpr const char *k_go_variables[] = {"GOOS", "GOARCH", "GOVERSION", "CGO_ENABLED",
                                           "TOOLEXEC_IMPORTPATH"};
 
-llvm::json::Array json_strings(const std::vector<std::string> &strings) {
-  llvm::json::Array array;
-  array.reserve(strings.size());
-  for (const std::string &s : strings) {
-    array.push_back(json_string(s));
-  }
-  return array;
-}
-
 std::string utc_timestamp() {
   auto now = std::chrono::system_clock::now();
   auto millis =

@@ -58,5 +58,6 @@ llvm::json::Object to_json(const Verdict &verdict);
 // A string that is valid JSON text: unchanged when it is UTF-8, else {"hex": "..."}, so
 // that no byte of an odd argument or path is lost in the log.
 llvm::json::Value json_string(llvm::StringRef text);
+llvm::json::Array json_strings(const std::vector<std::string> &strings);
 
 } // namespace portable_ld
