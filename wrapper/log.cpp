@@ -103,11 +103,11 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
   return object;
 }
 
-void append_log(const std::string &path, const llvm::json::Object &record,
+void append_log(const std::string &path, llvm::json::Object record,
                 Diagnostics &diagnostics, bool warn) {
   std::string line;
   llvm::raw_string_ostream stream(line);
-  stream << llvm::json::Value(llvm::json::Object(record));
+  stream << llvm::json::Value(std::move(record));
   stream.flush();
   line += '\n';
 

@@ -46,7 +46,7 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
 
 // Appends `record` as one line to `path` ("-" = stderr). On failure, warns once through
 // `diagnostics` when `warn` is true, and otherwise stays silent.
-void append_log(const std::string &path, const llvm::json::Object &record,
+void append_log(const std::string &path, llvm::json::Object record,
                 Diagnostics &diagnostics, bool warn);
 
 } // namespace portable_ld
