@@ -38,6 +38,7 @@ constexpr DriverOption k_driver_options[] = {
   {"--help",             QUERY},
   {"--param",            TAKES_ARG},
   {"--print-prog-name",  QUERY | TAKES_ARG},
+  {"--static",           LINK_STATIC},
   {"--sysroot",          TAKES_ARG},
   {"--target",           TAKES_ARG},
   {"--version",          QUERY},

@@ -92,7 +92,8 @@ int run_check(const std::vector<std::string> &args) {
                "Describes each file (format, arch, kind, linkage, interpreter, needed\n"
                "libraries, undefined dynamic symbols) without executing it.\n\n");
     std::cout << visible << "\nEXIT CODES: 0 all pass; 1 a requirement failed; 2 a file is "
-                            "unreadable or not an object file.\n";
+                            "unreadable or not an object file, or the command line is "
+                            "invalid.\n";
     return k_check_pass;
   }
   if (map.count("version")) {
@@ -117,7 +118,8 @@ int run_check(const std::vector<std::string> &args) {
       std::string message = llvm::toString(verdict.takeError());
       diagnostics.error("{}", message);
       if (options.json) {
-        print_json(llvm::json::Object{{"path", json_string(file)}, {"ok", false}, {"error", message}});
+        print_json(llvm::json::Object{
+            {"path", json_string(file)}, {"ok", false}, {"error", json_string(message)}});
       }
       exit_code = k_check_unreadable;
       continue;
@@ -127,7 +129,7 @@ int run_check(const std::vector<std::string> &args) {
       llvm::json::Object object = to_json(*verdict);
       llvm::json::Array messages;
       for (const Violation &violation : violations) {
-        messages.push_back(violation.message);
+        messages.push_back(json_string(violation.message));
       }
       object["ok"] = violations.empty();
       object["violations"] = std::move(messages);
@@ -146,7 +148,7 @@ int run_check(const std::vector<std::string> &args) {
       } else if (verdict->format == "elf") {
         diagnostics.hint("for Go, link externally: go build -ldflags '-linkmode=external "
                          "-extld=portable-ld' with PORTABLE_LD_STATIC=1 (internal linking "
-                         "ignores -extldflags), or CGO_ENABLED=0 with -tags netgo,osusergo");
+                         "ignores -extldflags), or build pure Go with CGO_ENABLED=0");
       }
     }
     if (!violations.empty() && exit_code == k_check_pass) {

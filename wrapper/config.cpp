@@ -29,7 +29,7 @@ struct Setting {
 // clang-format off
 constexpr Setting k_settings[] = {
   {"cc",     "PORTABLE_LD_CC",     "COMMAND",     "backend compiler driver, split into words without a shell (default: cc)"},
-  {"log",    "PORTABLE_LD_LOG",    "PATH|-|off",  "JSON-lines log: absolute path, - for stderr, off to disable (default: $XDG_STATE_HOME/portable-ld/links.jsonl)"},
+  {"log",    "PORTABLE_LD_LOG",    "PATH|-|off",  "JSON-lines log: absolute path, - for stderr, off to disable (default: $XDG_STATE_HOME/portable-ld/links.jsonl, else ~/.local/state/portable-ld/links.jsonl, else off)"},
   {"static", "PORTABLE_LD_STATIC", "BOOL",        "final links must be static: 1/true/yes/on or 0/false/no/off (default: 0)"},
 };
 // clang-format on
@@ -73,6 +73,10 @@ llvm::Expected<bool> parse_bool(const RawValue &raw) {
 }
 
 llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::string &path) {
+  if (llvm::sys::fs::is_directory(path)) {
+    return llvm::createStringError(std::errc::is_a_directory,
+                                   "cannot read config file '%s': Is a directory", path.c_str());
+  }
   std::ifstream stream(path);
   if (!stream) {
     return llvm::createStringError(std::errc::no_such_file_or_directory,
@@ -235,8 +239,8 @@ llvm::Expected<Config> load_config() {
 
   config.log_path = default_log_path();
   if (auto it = values.find("log"); it != values.end()) {
-    const std::string &value = it->second.value;
-    if (value == "off") {
+    const std::string value = llvm::StringRef(it->second.value).trim().str();
+    if (llvm::StringRef(value).equals_insensitive("off")) {
       config.log_path.reset();
     } else if (value == "-" || llvm::sys::path::is_absolute(value)) {
       config.log_path = value;
@@ -258,7 +262,8 @@ std::string describe_settings() {
   }
   text += fmt::format("  {:<20} {:<12} {}\n", k_config_env, "PATH",
                       "config file with the same keys as 'key = value' lines "
-                      "(default: $XDG_CONFIG_HOME/portable-ld/config)");
+                      "(default: $XDG_CONFIG_HOME/portable-ld/config, else "
+                      "~/.config/portable-ld/config, if it exists)");
   return text;
 }
 

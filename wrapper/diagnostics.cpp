@@ -24,9 +24,6 @@ void Diagnostics::emit(Severity severity, std::string_view message) {
       {"hint", fmt::fg(fmt::terminal_color::bright_cyan) | fmt::emphasis::bold},
   };
   const Style &style = k_styles[static_cast<int>(severity)];
-  if (severity == Severity::Error) {
-    ++m_error_count;
-  }
 
   // One write() per line keeps lines from parallel links from interleaving mid-line.
   std::string line;

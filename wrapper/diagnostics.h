@@ -5,12 +5,14 @@
 // behind symlinks. Colour only on a terminal and never with NO_COLOR set.
 //
 // Error policy:
-//  - user and configuration mistakes: error(), then continue with sound defaults and
-//    stop at the next checkpoint (has_errors());
-//  - llvm::Expected/llvm::Error: handled where returned and reported with the file name
-//    first (never cantFail);
+//  - errors are values: llvm::Expected/llvm::Error from every step, handled where
+//    returned and reported with the file name first (never cantFail);
+//  - the wrapper pipeline stops at the first failed step (a link cannot half-succeed),
+//    reports it here and returns its documented exit code; `check` reports every file
+//    and returns the worst code;
 //  - bugs: assert / llvm_unreachable.
-// Exceptions appear only at the Boost.Program_options boundary (config.cpp), caught there.
+// Exceptions appear only at the Boost.Program_options boundary (config.cpp,
+// check_command.cpp), caught there.
 //
 // Go shows everything its external linker prints and treats "unknown"/"unrecognized"
 // in probe output as "flag unsupported": callers print nothing on success or in probes.
@@ -46,17 +48,12 @@ public:
     emit(Severity::Hint, fmt::format(format, std::forward<Args>(args)...));
   }
 
-  bool has_errors() const { return m_error_count != 0; }
-  unsigned error_count() const { return m_error_count; }
-  bool color() const { return m_color; }
-
 private:
   enum class Severity { Error, Warning, Note, Hint };
   void emit(Severity severity, std::string_view message);
 
   int m_fd;
   bool m_color;
-  unsigned m_error_count = 0;
 };
 
 } // namespace portable_ld

@@ -50,8 +50,11 @@ struct StaticFailure {
 
 StaticFailure explain_static_failure(const std::string &stderr_text) {
   std::smatch match;
-  static const std::regex k_missing_library(R"(cannot find -l([^\s:]+))");
-  static const std::regex k_dynamic_object(R"(attempted static link of dynamic object [`'"]([^'`"]+))");
+  // GNU ld and gold say "cannot find -lfoo", lld "unable to find library -lfoo"; lld
+  // does not quote the dynamic object's name.
+  static const std::regex k_missing_library(R"((?:cannot find|unable to find library) -l([^\s:]+))");
+  static const std::regex k_dynamic_object(
+      R"(attempted static link of dynamic object [`'"]?([^'`"\s]+))");
   if (std::regex_search(stderr_text, match, k_missing_library)) {
     std::string library = match[1];
     if (library == "c") {
@@ -68,7 +71,7 @@ StaticFailure explain_static_failure(const std::string &stderr_text) {
   }
   return {"the backend rejected the static link",
           "the command line was rewritten for static linking; 'changes' in the log shows "
-          "how, and a link without PORTABLE_LD_STATIC shows whether it fails anyway"};
+          "how, and a link without the static request shows whether it fails anyway"};
 }
 
 // Arguments in the link that can turn -static back into a dynamic link.
@@ -187,7 +190,7 @@ int Wrapper::run() {
     ::execve(program->c_str(), argv_c.data(), env_c.data());
     int saved = errno;
     return fail(saved == ENOENT ? k_exit_not_found : k_exit_cannot_execute, "error",
-                "cannot run '" + *program + "': " + std::strerror(saved), "");
+                "cannot run '" + m_config.backend[0] + "': " + std::strerror(saved), "");
   }
 
   Clock::time_point backend_start = Clock::now();
@@ -198,11 +201,15 @@ int Wrapper::run() {
     llvm::sys::fs::remove(*m_temporary_response_file);
   }
   if (!spawned) {
-    std::error_code code = llvm::errorToErrorCode(spawned.takeError());
+    std::error_code code;
+    std::string reason;
+    llvm::handleAllErrors(spawned.takeError(), [&](const llvm::StringError &error) {
+      code = error.convertToErrorCode();
+      reason = error.getMessage();
+    });
     int exit_code = code == std::errc::no_such_file_or_directory ? k_exit_not_found
                                                                  : k_exit_cannot_execute;
-    return fail(exit_code, "error",
-                "cannot run '" + m_config.backend[0] + "': " + code.message(), "");
+    return fail(exit_code, "error", "cannot run '" + m_config.backend[0] + "': " + reason, "");
   }
   m_record.backend_status = spawned->status;
   int backend_code = spawned->status.shell_code();
@@ -241,14 +248,16 @@ std::optional<std::string> Wrapper::resolve_backend() {
     fail(k_exit_usage, "error",
          "backend '" + name + "' (" + m_config.backend_origin + ") resolves to portable-ld "
          "itself ('" + *program + "')",
-         "set PORTABLE_LD_CC to the real compiler driver, e.g. gcc or clang");
+         "set PORTABLE_LD_CC (or cc in the config file) to the real compiler driver, e.g. "
+         "gcc or clang");
     return std::nullopt;
   }
   if (std::atoi(std::getenv(k_depth_variable) ?: "0") >= k_max_depth) {
     fail(k_exit_usage, "error",
          "portable-ld is nested " + std::to_string(k_max_depth) +
              " deep: backend '" + *program + "' runs portable-ld again",
-         "set PORTABLE_LD_CC to a compiler driver that does not call portable-ld");
+         "set PORTABLE_LD_CC (or cc in the config file) to a compiler driver that does "
+         "not call portable-ld");
     return std::nullopt;
   }
   return std::move(*program);

@@ -23,6 +23,25 @@ bool is_dynamic_linker(llvm::StringRef arg) {
          arg.startswith("-Wl,-I");
 }
 
+// The same through -Xlinker: "-Xlinker --dynamic-linker=PATH", or the option and its
+// value in two -Xlinker pairs. Returns how many arguments from `i` it spans (0: none).
+size_t xlinker_dynamic_linker_span(const std::vector<std::string> &args, size_t i) {
+  if (args[i] != "-Xlinker" || i + 1 >= args.size()) {
+    return 0;
+  }
+  llvm::StringRef option = args[i + 1];
+  if (option.startswith("--dynamic-linker=") || option.startswith("-dynamic-linker=")) {
+    return 2;
+  }
+  if ((option == "--dynamic-linker" || option == "-dynamic-linker" || option == "-I") &&
+      i + 3 < args.size() && args[i + 2] == "-Xlinker") {
+    return 4;
+  }
+  return 0;
+}
+
+bool is_static_flag(llvm::StringRef arg) { return arg == "-static" || arg == "--static"; }
+
 } // namespace
 
 llvm::json::Object to_json(const ArgumentChange &change) {
@@ -39,7 +58,7 @@ llvm::json::Object to_json(const ArgumentChange &change) {
 llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
   if (invocation.product == Product::SharedLibrary) {
     return llvm::createStringError(std::errc::invalid_argument,
-                                   "static link requested for a shared library (-shared)");
+                                   "static link requested for a shared library");
   }
   const bool pie = invocation.product == Product::PieExecutable;
   StaticRewrite rewrite;
@@ -47,6 +66,13 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
   const std::vector<std::string> &args = invocation.args;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
+    if (size_t span = xlinker_dynamic_linker_span(args, i)) {
+      std::vector<std::string> removed(args.begin() + i, args.begin() + i + span);
+      rewrite.changes.push_back({"remove", fmt::format("{}", fmt::join(removed, " ")), "",
+                                 "a static executable has no dynamic linker"});
+      i += span - 1;
+      continue;
+    }
     if (takes_separate_value(arg)) {
       // Keep an option and its value together: "-o -pie" names a file.
       rewrite.args.push_back(arg);
@@ -55,13 +81,15 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
       }
       continue;
     }
-    if (pie && arg == "-pie") {
+    if (pie && arg == "-pie" && has_static) {
+      rewrite.changes.push_back({"remove", arg, "", "-static-pie is already there"});
+    } else if (pie && arg == "-pie") {
       rewrite.args.push_back("-static-pie");
       rewrite.changes.push_back({"replace", arg, "-static-pie",
                                  "a static PIE keeps what -pie asked for; -pie with -static "
                                  "silently links a non-PIE executable"});
       has_static = true;
-    } else if (pie && arg == "-static") {
+    } else if (pie && is_static_flag(arg)) {
       rewrite.changes.push_back(
           {"remove", arg, "", "-static beside -static-pie would link a non-PIE executable"});
     } else if (is_dynamic_export(arg)) {
@@ -71,7 +99,7 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
       rewrite.changes.push_back(
           {"remove", arg, "", "a static executable has no dynamic linker"});
     } else {
-      has_static |= pie ? arg == "-static-pie" : arg == "-static";
+      has_static |= pie ? arg == "-static-pie" : is_static_flag(arg);
       rewrite.args.push_back(arg);
     }
   }
@@ -110,7 +138,8 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
                                         "file, not a linked image",
                                         verdict.path, verdict.kind),
                             {},
-                            ""});
+                            "a final link must produce an executable; -r or -c makes an "
+                            "object file"});
     } else {
       violations.push_back(
           {fmt::format("'{}': static link requested but output is dynamically linked",

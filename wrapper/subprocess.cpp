@@ -165,8 +165,7 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
       ::close(pipe_fds[0]);
     }
     std::error_code code(spawn_error, std::generic_category());
-    return llvm::createStringError(code, "cannot run '%s': %s", request.program.c_str(),
-                                   code.message().c_str());
+    return llvm::createStringError(code, code.message());
   }
 
   SpawnResult result;

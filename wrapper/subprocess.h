@@ -37,7 +37,8 @@ struct SpawnResult {
 // errc::no_such_file_or_directory or errc::permission_denied.
 llvm::Expected<std::string> resolve_program(const std::string &name);
 
-// Spawns and waits. An error means the program could not be started; its errno is kept.
+// Spawns and waits. An error means the program could not be started: its message is the
+// reason (strerror text) and its error code the errno.
 llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request);
 
 // The environment of this process with `name` set to `value`.
