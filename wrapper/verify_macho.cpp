@@ -114,6 +114,16 @@ llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
     verdict.kind = "relocatable";
     verdict.linkage = Linkage::None;
     return verdict;
+  // Neither runs: a core dump and a dSYM's debug-info companion only describe an image.
+  // Their load commands name no dylib, so without this they would pass --static.
+  case MH_CORE:
+    verdict.kind = "core";
+    verdict.linkage = Linkage::None;
+    return verdict;
+  case MH_DSYM:
+    verdict.kind = "dsym-companion";
+    verdict.linkage = Linkage::None;
+    return verdict;
   case MH_EXECUTE:
     verdict.kind = (flags & MH_PIE) ? "pie-executable" : "executable";
     break;
