@@ -141,11 +141,25 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
                             "a final link must produce an executable; -r or -c makes an "
                             "object file"});
     } else {
+      // ELF gets its hint from the caller, who knows whether a link or a Go build is
+      // to blame; the Mach-O and PE meaning of "static" needs saying here.
+      std::string hint;
+      if (verdict.kind == "shared-library" || verdict.kind == "bundle") {
+        hint = "a shared library is always dynamically linked; a static request needs an "
+               "executable";
+      } else if (verdict.format == "macho") {
+        hint = "Apple supports no static executables: an image counts as static when its "
+               "only dylib is /usr/lib/libSystem.B.dylib; link the others from static "
+               "archives";
+      } else if (verdict.format == "coff") {
+        hint = "an image counts as static when it imports only Windows system DLLs; link "
+               "the others from static archives (MinGW: -static) or ship them beside it";
+      }
       violations.push_back(
           {fmt::format("'{}': static link requested but output is dynamically linked",
                        verdict.path),
            {dynamic_evidence(verdict)},
-           ""});
+           std::move(hint)});
     }
   }
   if (requirements.goarch && !requirements.goarch->empty() &&

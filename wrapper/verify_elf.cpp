@@ -33,7 +33,7 @@ std::string goarch_for(unsigned machine, bool is64, bool little_endian) {
   case EM_PPC:
     return "ppc";
   case EM_S390:
-    return "s390x";
+    return is64 ? "s390x" : "s390";
   case EM_MIPS:
     return std::string(is64 ? "mips64" : "mips") + (little_endian ? "le" : "");
   case 258: // EM_LOONGARCH, newer than LLVM 14's headers
