@@ -88,7 +88,12 @@ std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args)
 
 class Wrapper {
 public:
-  explicit Wrapper(const std::vector<std::string> &argv) : m_start(Clock::now()) {
+  // The driver arguments start at argv[first_arg]; a launcher's DRIVER replaces the
+  // configured backend.
+  Wrapper(const std::vector<std::string> &argv, size_t first_arg,
+          std::optional<std::string> launcher_driver)
+      : m_start(Clock::now()), m_first_arg(first_arg),
+        m_launcher_driver(std::move(launcher_driver)) {
     m_record.argv_received = argv;
   }
 
@@ -102,6 +107,8 @@ private:
   int verify_output(const Invocation &invocation);
 
   Clock::time_point m_start;
+  size_t m_first_arg;
+  std::optional<std::string> m_launcher_driver;
   Diagnostics m_diagnostics;
   Config m_config;
   InvocationRecord m_record;
@@ -119,9 +126,13 @@ int Wrapper::run() {
     return k_exit_usage; // no trustworthy log path to record this in
   }
   m_config = std::move(*config);
+  if (m_launcher_driver) {
+    m_config.backend = {*m_launcher_driver};
+    m_config.backend_origin = "the --launcher argument";
+  }
 
   // 2. Expand @response files for analysis; the original argv is what runs.
-  ExpandedArgs expanded = expand_response_files({argv.begin() + 1, argv.end()});
+  ExpandedArgs expanded = expand_response_files({argv.begin() + m_first_arg, argv.end()});
   Invocation invocation = classify(std::move(expanded.args), expanded.expanded);
   m_record.role = invocation.role;
   if (invocation.expanded_response_file) {
@@ -137,7 +148,7 @@ int Wrapper::run() {
   m_record.backend = *program;
 
   // 4. The plan: what runs. Only final links are changed, and only for a static request.
-  std::vector<std::string> args_to_run(argv.begin() + 1, argv.end());
+  std::vector<std::string> args_to_run(argv.begin() + m_first_arg, argv.end());
   m_record.static_requested =
       final_link && (m_config.static_requested || invocation.static_in_args);
   m_record.static_source = !m_record.static_requested ? StaticSource::None
@@ -339,7 +350,20 @@ int Wrapper::finish(int exit_code, const std::string &result) {
 
 } // namespace
 
-int run_wrapper(const std::vector<std::string> &argv) { return Wrapper(argv).run(); }
+int run_wrapper(const std::vector<std::string> &argv) {
+  return Wrapper(argv, 1, std::nullopt).run();
+}
+
+int run_launcher(const std::vector<std::string> &argv) {
+  if (argv.size() < 3) {
+    Diagnostics diagnostics;
+    diagnostics.error("--launcher needs the compiler driver to run");
+    diagnostics.hint("usage: portable-ld --launcher DRIVER ARGS... (CMake: "
+                     "CMAKE_CXX_LINKER_LAUNCHER=\"portable-ld;--launcher\")");
+    return k_exit_usage;
+  }
+  return Wrapper(argv, 3, argv[2]).run();
+}
 
 void print_version() {
   fmt::print("portable-ld {} (LLVM {})\n", k_version, LLVM_VERSION_STRING);
@@ -351,6 +375,7 @@ void print_help() {
 
 USAGE:
   portable-ld [compiler driver arguments...]   wrap the backend compiler driver
+  portable-ld --launcher DRIVER [arguments...] wrap DRIVER (CMake's linker launcher)
   portable-ld check [--static] [--json] [--goarch=ARCH] FILE...
   portable-ld --help | --version
 

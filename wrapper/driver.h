@@ -39,6 +39,10 @@ constexpr const char *k_version = "0.1.0";
 // The compiler-driver wrapper: `argv` is exactly what the build passed to `cc`.
 int run_wrapper(const std::vector<std::string> &argv);
 
+// Launcher mode, for CMake's <LANG>_LINKER_LAUNCHER = "portable-ld;--launcher": argv is
+// `portable-ld --launcher DRIVER ARGS...`; DRIVER is the backend, in place of PORTABLE_LD_CC.
+int run_launcher(const std::vector<std::string> &argv);
+
 // `portable-ld check [options] FILE...`; `args` excludes "portable-ld check".
 int run_check(const std::vector<std::string> &args);
 

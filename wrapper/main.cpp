@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Entry point. Invoked under its own name, portable-ld answers --help, --version and the
-// `check` subcommand; every other command line (and every command line when installed
-// under another name, e.g. as `cc`) is a compiler-driver invocation to wrap.
+// Entry point. Invoked under its own name, portable-ld answers --help, --version, the
+// `check` subcommand and launcher mode (--launcher DRIVER); every other command line (and
+// every command line when installed under another name, e.g. as `cc`) is a
+// compiler-driver invocation to wrap.
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ int main(int argc, char **argv) {
     if (args.size() == 2 && args[1] == "--version") {
       portable_ld::print_version();
       return 0;
+    }
+    if (args[1] == "--launcher") {
+      return portable_ld::run_launcher(args);
     }
     if (args[1] == "check") {
       return portable_ld::run_check({args.begin() + 2, args.end()});
