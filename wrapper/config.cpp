@@ -131,6 +131,8 @@ const char *to_string(StaticSource source) {
     return "env";
   case StaticSource::ConfigFile:
     return "config";
+  case StaticSource::Launcher:
+    return "launcher";
   case StaticSource::Arguments:
     return "args";
   }
@@ -239,20 +241,30 @@ llvm::Expected<Config> load_config() {
 
   config.log_path = default_log_path();
   if (auto it = values.find("log"); it != values.end()) {
-    const std::string value = llvm::StringRef(it->second.value).trim().str();
-    if (llvm::StringRef(value).equals_insensitive("off")) {
-      config.log_path.reset();
-    } else if (value == "-" || llvm::sys::path::is_absolute(value)) {
-      config.log_path = value;
-    } else {
-      return llvm::createStringError(
-          std::errc::invalid_argument,
-          "%s: '%s' is not an absolute path (links run in many directories; use an "
-          "absolute path, - for stderr or off)",
-          it->second.origin.c_str(), value.c_str());
+    llvm::Expected<std::optional<std::string>> log =
+        parse_log_value(it->second.value, it->second.origin);
+    if (!log) {
+      return log.takeError();
     }
+    config.log_path = std::move(*log);
   }
   return config;
+}
+
+llvm::Expected<std::optional<std::string>> parse_log_value(const std::string &raw,
+                                                           const std::string &origin) {
+  const std::string value = llvm::StringRef(raw).trim().str();
+  if (llvm::StringRef(value).equals_insensitive("off")) {
+    return std::nullopt;
+  }
+  if (value == "-" || llvm::sys::path::is_absolute(value)) {
+    return value;
+  }
+  return llvm::createStringError(
+      std::errc::invalid_argument,
+      "%s: '%s' is not an absolute path (links run in many directories; use an "
+      "absolute path, - for stderr or off)",
+      origin.c_str(), value.c_str());
 }
 
 std::string describe_settings() {

@@ -17,7 +17,7 @@
 
 namespace portable_ld {
 
-enum class StaticSource { None, Environment, ConfigFile, Arguments };
+enum class StaticSource { None, Environment, ConfigFile, Launcher, Arguments };
 const char *to_string(StaticSource source);
 
 struct Config {
@@ -42,6 +42,11 @@ llvm::Expected<Config> load_config();
 // cmd/internal/quoted.Split does: blanks separate words, a word that starts with a quote
 // runs to the matching quote, no escapes.
 llvm::Expected<std::vector<std::string>> split_command_words(const std::string &text);
+
+// Interprets a log setting: "off" (nullopt), "-" or an absolute path; `origin` names the
+// setting in the error.
+llvm::Expected<std::optional<std::string>> parse_log_value(const std::string &value,
+                                                           const std::string &origin);
 
 // The documented default log path: $XDG_STATE_HOME/portable-ld/links.jsonl, else
 // ~/.local/state/portable-ld/links.jsonl; nullopt when neither variable is set.

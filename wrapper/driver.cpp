@@ -86,14 +86,20 @@ std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args)
   return std::nullopt;
 }
 
+// What `--launcher [--static] [--log=PATH] DRIVER` says.
+struct LauncherOptions {
+  std::string driver;
+  bool static_request = false;
+  std::optional<std::optional<std::string>> log; // set: overrides; inner nullopt: off
+};
+
 class Wrapper {
 public:
   // The driver arguments start at argv[first_arg]; a launcher's DRIVER replaces the
   // configured backend.
   Wrapper(const std::vector<std::string> &argv, size_t first_arg,
-          std::optional<std::string> launcher_driver)
-      : m_start(Clock::now()), m_first_arg(first_arg),
-        m_launcher_driver(std::move(launcher_driver)) {
+          std::optional<LauncherOptions> launcher)
+      : m_start(Clock::now()), m_first_arg(first_arg), m_launcher(std::move(launcher)) {
     m_record.argv_received = argv;
   }
 
@@ -108,7 +114,7 @@ private:
 
   Clock::time_point m_start;
   size_t m_first_arg;
-  std::optional<std::string> m_launcher_driver;
+  std::optional<LauncherOptions> m_launcher;
   Diagnostics m_diagnostics;
   Config m_config;
   InvocationRecord m_record;
@@ -126,9 +132,16 @@ int Wrapper::run() {
     return k_exit_usage; // no trustworthy log path to record this in
   }
   m_config = std::move(*config);
-  if (m_launcher_driver) {
-    m_config.backend = {*m_launcher_driver};
+  if (m_launcher) {
+    m_config.backend = {m_launcher->driver};
     m_config.backend_origin = "the --launcher argument";
+    if (m_launcher->static_request) {
+      m_config.static_requested = true;
+      m_config.static_source = StaticSource::Launcher;
+    }
+    if (m_launcher->log) {
+      m_config.log_path = *m_launcher->log;
+    }
   }
 
   // 2. Expand @response files for analysis; the original argv is what runs.
@@ -355,14 +368,34 @@ int run_wrapper(const std::vector<std::string> &argv) {
 }
 
 int run_launcher(const std::vector<std::string> &argv) {
-  if (argv.size() < 3) {
-    Diagnostics diagnostics;
+  Diagnostics diagnostics;
+  LauncherOptions options;
+  size_t i = 2;
+  for (; i < argv.size() && llvm::StringRef(argv[i]).startswith("--"); ++i) {
+    llvm::StringRef option = argv[i];
+    if (option == "--static") {
+      options.static_request = true;
+    } else if (option.consume_front("--log=")) {
+      llvm::Expected<std::optional<std::string>> log = parse_log_value(option.str(), "--log");
+      if (!log) {
+        diagnostics.error("{}", llvm::toString(log.takeError()));
+        return k_exit_usage;
+      }
+      options.log = std::move(*log);
+    } else {
+      diagnostics.error("'{}' is not a launcher option (they are --static and --log=PATH)",
+                        argv[i]);
+      return k_exit_usage;
+    }
+  }
+  if (i >= argv.size()) {
     diagnostics.error("--launcher needs the compiler driver to run");
-    diagnostics.hint("usage: portable-ld --launcher DRIVER ARGS... (CMake: "
-                     "CMAKE_CXX_LINKER_LAUNCHER=\"portable-ld;--launcher\")");
+    diagnostics.hint("usage: portable-ld --launcher [--static] [--log=PATH] DRIVER ARGS... "
+                     "(CMake: CMAKE_CXX_LINKER_LAUNCHER=\"portable-ld;--launcher\")");
     return k_exit_usage;
   }
-  return Wrapper(argv, 3, argv[2]).run();
+  options.driver = argv[i];
+  return Wrapper(argv, i + 1, std::move(options)).run();
 }
 
 void print_version() {
@@ -375,7 +408,8 @@ void print_help() {
 
 USAGE:
   portable-ld [compiler driver arguments...]   wrap the backend compiler driver
-  portable-ld --launcher DRIVER [arguments...] wrap DRIVER (CMake's linker launcher)
+  portable-ld --launcher [--static] [--log=PATH] DRIVER [arguments...]
+                                              wrap DRIVER (CMake's linker launcher)
   portable-ld check [--static] [--json] [--goarch=ARCH] FILE...
   portable-ld --help | --version
 

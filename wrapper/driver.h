@@ -40,7 +40,9 @@ constexpr const char *k_version = "0.1.0";
 int run_wrapper(const std::vector<std::string> &argv);
 
 // Launcher mode, for CMake's <LANG>_LINKER_LAUNCHER = "portable-ld;--launcher": argv is
-// `portable-ld --launcher DRIVER ARGS...`; DRIVER is the backend, in place of PORTABLE_LD_CC.
+// `portable-ld --launcher [--static] [--log=PATH] DRIVER ARGS...`; DRIVER is the backend in
+// place of PORTABLE_LD_CC, and the options, written by the build's own configuration,
+// override the environment and the config file for this link.
 int run_launcher(const std::vector<std::string> &argv);
 
 // `portable-ld check [options] FILE...`; `args` excludes "portable-ld check".
