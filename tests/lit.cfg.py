@@ -47,3 +47,10 @@ if config.host_cc:
 if config.go:
     config.available_features.add("go")
     config.substitutions.append(("%go", config.go))
+
+# CMake integration tests install this build into a prefix of their own and configure
+# real projects against it.
+if config.cmake and shutil.which("ninja"):
+    config.available_features.add("cmake")
+    config.substitutions.append(("%cmake", config.cmake))
+    config.substitutions.append(("%build-dir", config.build_dir))

@@ -146,9 +146,9 @@ int run_check(const std::vector<std::string> &args) {
       if (!violation.hint.empty()) {
         diagnostics.hint("{}", violation.hint);
       } else if (verdict->format == "elf") {
-        diagnostics.hint("for Go, link externally: go build -ldflags '-linkmode=external "
-                         "-extld=portable-ld' with PORTABLE_LD_STATIC=1 (internal linking "
-                         "ignores -extldflags), or build pure Go with CGO_ENABLED=0");
+        diagnostics.hint("link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); "
+                         "for Go, -ldflags '-linkmode=external -extld=portable-ld' (internal "
+                         "linking ignores -extldflags) or CGO_ENABLED=0");
       }
     }
     if (!violations.empty() && exit_code == k_check_pass) {

@@ -1,0 +1,3 @@
+module example.com/purego-hello
+
+go 1.19
