@@ -53,4 +53,7 @@ if config.go:
 if config.cmake and shutil.which("ninja"):
     config.available_features.add("cmake")
     config.substitutions.append(("%cmake", config.cmake))
+    config.substitutions.append(("%cpack", config.cpack))
+    if shutil.which("dpkg-deb"):
+        config.available_features.add("dpkg")
     config.substitutions.append(("%build-dir", config.build_dir))
