@@ -17,7 +17,7 @@ demo: build
 	bash tests/demo.sh $(BUILD)/bin/portable-ld
 
 check: build
-	ctest --test-dir $(BUILD) --output-on-failure
+	ctest --test-dir $(BUILD) --output-on-failure --verbose
 
 bench: build
 	cmake --build $(BUILD) --target portable-ld-bench
