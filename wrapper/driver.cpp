@@ -22,6 +22,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace portable_ld {
 
@@ -72,6 +73,37 @@ StaticFailure explain_static_failure(const std::string &stderr_text) {
   return {"the backend rejected the static link",
           "the command line was rewritten for static linking; 'changes' in the log shows "
           "how, and a link without the static request shows whether it fails anyway"};
+}
+
+// cmd/go keys its cache of cgo builds (and, from Go 1.21, of flag probes) on the line of
+// `cc -###` output that names the compiler version. A different backend or static
+// policy must give a different line, or Go would reuse objects and probe answers made
+// under another configuration: so portable-ld appends its own identity to that line.
+// (Go takes the first line whose second or third word is "version".)
+std::string stamp_compiler_id(const std::string &output, const Config &config) {
+  std::string stamped;
+  bool done = false;
+  for (llvm::StringRef rest = output; !rest.empty();) {
+    auto [line, tail] = rest.split('\n');
+    bool had_newline = rest.size() > line.size();
+    rest = tail;
+    stamped += line.str();
+    if (!done) {
+      llvm::SmallVector<llvm::StringRef, 4> words;
+      line.split(words, ' ', 3, /*KeepEmpty=*/false);
+      if ((words.size() > 1 && words[1] == "version") ||
+          (words.size() > 2 && words[2] == "version")) {
+        stamped += fmt::format(" [portable-ld {}: {}{}]", k_version,
+                               fmt::join(config.backend, " "),
+                               config.static_requested ? ", static" : "");
+        done = true;
+      }
+    }
+    if (had_newline) {
+      stamped += '\n';
+    }
+  }
+  return stamped;
 }
 
 // Arguments in the link that can turn -static back into a dynamic link.
@@ -204,7 +236,10 @@ int Wrapper::run() {
   // 5. Run the backend. Without a log and without verification there is nothing left to
   //    do afterwards, so become the backend (the ccache fallback): the fastest passthrough.
   std::string depth = std::to_string(std::atoi(std::getenv(k_depth_variable) ?: "0") + 1);
-  if (!final_link && !m_config.log_path) {
+  const bool compiler_id_query =
+      invocation.role == Role::Query &&
+      std::find(invocation.args.begin(), invocation.args.end(), "-###") != invocation.args.end();
+  if (!final_link && !compiler_id_query && !m_config.log_path) {
     std::vector<std::string> env = environment_with(k_depth_variable, depth);
     std::vector<char *> argv_c, env_c;
     for (std::string &s : argv_run) argv_c.push_back(s.data());
@@ -218,8 +253,11 @@ int Wrapper::run() {
   }
 
   Clock::time_point backend_start = Clock::now();
+  StderrMode stderr_mode = compiler_id_query           ? StderrMode::Capture
+                           : m_record.static_requested ? StderrMode::Tee
+                                                       : StderrMode::Inherit;
   llvm::Expected<SpawnResult> spawned = spawn_and_wait(
-      {*program, argv_run, environment_with(k_depth_variable, depth), m_record.static_requested});
+      {*program, argv_run, environment_with(k_depth_variable, depth), stderr_mode});
   m_record.backend_ms = ms_since(backend_start);
   if (m_temporary_response_file) {
     llvm::sys::fs::remove(*m_temporary_response_file);
@@ -236,6 +274,9 @@ int Wrapper::run() {
     return fail(exit_code, "error", "cannot run '" + m_config.backend[0] + "': " + reason, "");
   }
   m_record.backend_status = spawned->status;
+  if (compiler_id_query) {
+    llvm::errs() << stamp_compiler_id(spawned->captured_stderr, m_config);
+  }
   int backend_code = spawned->status.shell_code();
   if (backend_code != 0) {
     if (m_record.static_requested && spawned->status.signal == 0) {

@@ -130,9 +130,10 @@ std::vector<std::string> environment_with(const std::string &name, const std::st
 llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
   BlockedSignals blocked;
 
+  const bool capturing = request.stderr_mode != StderrMode::Inherit;
   int pipe_fds[2] = {-1, -1};
   FileActions actions;
-  if (request.capture_stderr) {
+  if (capturing) {
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
       return llvm::createStringError(std::error_code(errno, std::generic_category()),
                                      "cannot create a pipe: %s", std::strerror(errno));
@@ -157,11 +158,11 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
   int spawn_error =
       posix_spawn(&pid, request.program.c_str(), actions.get(), attributes.get(), argv.data(),
                   envp.data());
-  if (request.capture_stderr) {
+  if (capturing) {
     ::close(pipe_fds[1]);
   }
   if (spawn_error != 0) {
-    if (request.capture_stderr) {
+    if (capturing) {
       ::close(pipe_fds[0]);
     }
     std::error_code code(spawn_error, std::generic_category());
@@ -170,7 +171,7 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
 
   SpawnResult result;
   int signal_fd = signalfd(-1, &blocked.set(), SFD_CLOEXEC);
-  int stderr_fd = request.capture_stderr ? pipe_fds[0] : -1;
+  int stderr_fd = capturing ? pipe_fds[0] : -1;
   bool exited = false;
   int wait_status = 0;
   while (!exited || stderr_fd >= 0) {
@@ -181,7 +182,9 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
     if (fds[1].revents != 0 || (exited && stderr_fd >= 0)) {
       char buffer[8192];
       ssize_t n = ::read(stderr_fd, buffer, sizeof buffer);
-      if (n > 0) {
+      if (n > 0 && request.stderr_mode == StderrMode::Capture) {
+        result.captured_stderr.append(buffer, static_cast<size_t>(n));
+      } else if (n > 0) {
         write_all(2, buffer, static_cast<size_t>(n));
         size_t room = k_max_captured - std::min(k_max_captured, result.captured_stderr.size());
         result.captured_stderr.append(buffer, std::min(room, static_cast<size_t>(n)));

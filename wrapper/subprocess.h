@@ -19,18 +19,24 @@ struct ExitStatus {
   int shell_code() const { return signal != 0 ? 128 + signal : code; }
 };
 
+// What happens to the child's stderr.
+enum class StderrMode {
+  Inherit, // our file descriptor, untouched (the normal case)
+  Tee,     // copied through to ours as it comes, and the first 64 KiB kept (to explain
+           // a failed static link)
+  Capture, // kept whole and not shown: the caller prints it (the -### compiler ID)
+};
+
 struct SpawnRequest {
   std::string program;           // resolved path of the executable
   std::vector<std::string> argv; // argv[0] first
   std::vector<std::string> env;  // full environment, NAME=value
-  // Copy the child's stderr through to ours and keep the text, so a failed static link
-  // can be explained. Other runs hand over our file descriptors untouched.
-  bool capture_stderr = false;
+  StderrMode stderr_mode = StderrMode::Inherit;
 };
 
 struct SpawnResult {
   ExitStatus status;
-  std::string captured_stderr; // at most k_max_captured bytes, when requested
+  std::string captured_stderr; // with Tee or Capture
 };
 
 // Finds `name` on PATH (a name with a slash is taken as a path). The error carries
