@@ -26,6 +26,7 @@ struct CheckOptions {
   bool require_static = false;
   bool json = false;
   std::string goarch;
+  std::string nss = "warn";
   std::vector<std::string> files;
 };
 
@@ -47,6 +48,9 @@ void print_text(const Verdict &verdict) {
   if (!verdict.undefined.empty()) {
     fmt::print("  undefined dynamic symbols: {}\n", verdict.undefined.size());
   }
+  if (!verdict.hazards.empty()) {
+    fmt::print("  needs glibc's shared NSS at run time: {}\n", describe(verdict.hazards));
+  }
   for (const std::string &warning : verdict.warnings) {
     fmt::print("  warning: {}\n", warning);
   }
@@ -67,6 +71,7 @@ int run_check(const std::vector<std::string> &args) {
       ("static", po::bool_switch(&options.require_static), "fail unless every file is static or static-pie")
       ("json", po::bool_switch(&options.json), "print one JSON object per file")
       ("goarch", po::value(&options.goarch), "fail unless every file is for this GOARCH")
+      ("nss", po::value(&options.nss), "with --static, a static file that still needs glibc's NSS: error, warn (default) or ignore")
       ("help", "print this help")
       ("version", "print the version");
   po::options_description all;
@@ -108,6 +113,12 @@ int run_check(const std::vector<std::string> &args) {
 
   Requirements requirements;
   requirements.static_required = options.require_static;
+  llvm::Expected<NssPolicy> nss = parse_nss_policy(options.nss, "--nss");
+  if (!nss) {
+    diagnostics.error("check: {}", llvm::toString(nss.takeError()));
+    return k_check_unreadable;
+  }
+  requirements.nss = *nss;
   if (!options.goarch.empty()) {
     requirements.goarch = options.goarch;
   }
@@ -128,18 +139,28 @@ int run_check(const std::vector<std::string> &args) {
     if (options.json) {
       llvm::json::Object object = to_json(*verdict);
       llvm::json::Array messages;
+      llvm::json::Array warnings;
       for (const Violation &violation : violations) {
-        messages.push_back(json_string(violation.message));
+        (violation.fatal ? messages : warnings).push_back(json_string(violation.message));
       }
-      object["ok"] = violations.empty();
+      object["ok"] = messages.empty();
       object["violations"] = std::move(messages);
+      if (!warnings.empty()) {
+        object["policy_warnings"] = std::move(warnings);
+      }
       print_json(std::move(object));
     } else {
       print_text(*verdict);
     }
     std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
+    bool failed = false;
     for (const Violation &violation : violations) {
-      diagnostics.error("{}", violation.message);
+      if (violation.fatal) {
+        diagnostics.error("{}", violation.message);
+        failed = true;
+      } else {
+        diagnostics.warn("{}", violation.message);
+      }
       for (const std::string &note : violation.notes) {
         diagnostics.note("{}", note);
       }
@@ -151,7 +172,7 @@ int run_check(const std::vector<std::string> &args) {
                          "linking ignores -extldflags) or CGO_ENABLED=0");
       }
     }
-    if (!violations.empty() && exit_code == k_check_pass) {
+    if (failed && exit_code == k_check_pass) {
       exit_code = k_check_policy_failed;
     }
   }

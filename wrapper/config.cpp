@@ -29,6 +29,7 @@ struct Setting {
 // clang-format off
 constexpr Setting k_settings[] = {
   {"cc",     "PORTABLE_LD_CC",     "COMMAND",     "backend compiler driver, split into words without a shell (default: cc)"},
+  {"nss",    "PORTABLE_LD_NSS",    "error|warn|ignore", "a static link that still needs glibc's NSS at run time (getaddrinfo, getpwnam, ...): fail, warn or stay silent (default: warn)"},
   {"log",    "PORTABLE_LD_LOG",    "PATH|-|off",  "JSON-lines log: absolute path, - for stderr, off to disable (default: $XDG_STATE_HOME/portable-ld/links.jsonl, else ~/.local/state/portable-ld/links.jsonl, else off)"},
   {"static", "PORTABLE_LD_STATIC", "BOOL",        "final links must be static: 1/true/yes/on or 0/false/no/off (default: 0)"},
 };
@@ -88,7 +89,7 @@ llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::stri
     po::store(po::parse_config_file(stream, settings_description(), false), map);
   } catch (const po::unknown_option &e) {
     return llvm::createStringError(std::errc::invalid_argument,
-                                   "'%s': '%s' is not a portable-ld setting (valid keys: cc, log, static)",
+                                   "'%s': '%s' is not a portable-ld setting (valid keys: cc, log, nss, static)",
                                    path.c_str(), e.get_option_name().c_str());
   } catch (const po::error &e) {
     return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
@@ -239,6 +240,14 @@ llvm::Expected<Config> load_config() {
     }
   }
 
+  if (auto it = values.find("nss"); it != values.end()) {
+    llvm::Expected<NssPolicy> policy = parse_nss_policy(it->second.value, it->second.origin);
+    if (!policy) {
+      return policy.takeError();
+    }
+    config.nss = *policy;
+  }
+
   config.log_path = default_log_path();
   if (auto it = values.find("log"); it != values.end()) {
     llvm::Expected<std::optional<std::string>> log =
@@ -249,6 +258,30 @@ llvm::Expected<Config> load_config() {
     config.log_path = std::move(*log);
   }
   return config;
+}
+
+const char *to_string(NssPolicy policy) {
+  switch (policy) {
+  case NssPolicy::Ignore:
+    return "ignore";
+  case NssPolicy::Warn:
+    return "warn";
+  case NssPolicy::Error:
+    return "error";
+  }
+  return "warn";
+}
+
+llvm::Expected<NssPolicy> parse_nss_policy(const std::string &raw, const std::string &origin) {
+  std::string value = llvm::StringRef(raw).trim().lower();
+  for (NssPolicy policy : {NssPolicy::Ignore, NssPolicy::Warn, NssPolicy::Error}) {
+    if (value == to_string(policy)) {
+      return policy;
+    }
+  }
+  return llvm::createStringError(std::errc::invalid_argument,
+                                 "%s: invalid value '%s' (expected error, warn or ignore)",
+                                 origin.c_str(), raw.c_str());
 }
 
 llvm::Expected<std::optional<std::string>> parse_log_value(const std::string &raw,

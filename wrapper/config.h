@@ -17,6 +17,12 @@
 
 namespace portable_ld {
 
+// What a static link that still needs glibc's NSS (glibc_hazards.cpp) gets.
+enum class NssPolicy { Ignore, Warn, Error };
+const char *to_string(NssPolicy policy);
+// Parses "error", "warn" or "ignore"; `origin` names the setting in the error.
+llvm::Expected<NssPolicy> parse_nss_policy(const std::string &value, const std::string &origin);
+
 enum class StaticSource { None, Environment, ConfigFile, Launcher, Arguments };
 const char *to_string(StaticSource source);
 
@@ -28,6 +34,8 @@ struct Config {
   // Final links must be static (PORTABLE_LD_STATIC).
   bool static_requested = false;
   StaticSource static_source = StaticSource::None;
+  // A static link whose output still needs glibc's NSS: PORTABLE_LD_NSS.
+  NssPolicy nss = NssPolicy::Warn;
   // JSON-lines log: a path, "-" for stderr, or nullopt when logging is off.
   std::optional<std::string> log_path;
   // The config file that was read, if any (logged for traceability).

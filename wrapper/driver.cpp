@@ -142,7 +142,7 @@ private:
   int fail(int exit_code, const std::string &result, const std::string &message,
            const std::string &hint);
   std::optional<std::string> resolve_backend();
-  int verify_output(const Invocation &invocation);
+  int verify_output(const Invocation &invocation, const std::string &linker_output);
 
   Clock::time_point m_start;
   size_t m_first_arg;
@@ -292,7 +292,7 @@ int Wrapper::run() {
   }
 
   // 6. Verify what the link produced.
-  return verify_output(invocation);
+  return verify_output(invocation, spawned->captured_stderr);
 }
 
 std::optional<std::string> Wrapper::resolve_backend() {
@@ -328,7 +328,7 @@ std::optional<std::string> Wrapper::resolve_backend() {
   return std::move(*program);
 }
 
-int Wrapper::verify_output(const Invocation &invocation) {
+int Wrapper::verify_output(const Invocation &invocation, const std::string &linker_output) {
   Clock::time_point verify_start = Clock::now();
   const std::string output = invocation.output_path();
   llvm::Expected<Verdict> verdict = inspect_file(output);
@@ -339,20 +339,43 @@ int Wrapper::verify_output(const Invocation &invocation) {
                     llvm::toString(verdict.takeError()),
                 "");
   }
+  // The linker's own NSS warnings (kept when static was requested) add what a stripped
+  // binary may no longer show.
+  if (verdict->linkage == Linkage::Static || verdict->linkage == Linkage::StaticPie) {
+    merge_hazards(verdict->hazards, hazards_from_linker_warnings(linker_output));
+  }
   m_record.verdict = *verdict;
 
   Requirements requirements;
   requirements.static_required = m_record.static_requested;
+  requirements.nss = m_config.nss;
   if (invocation.from_go) {
     if (const char *goarch = std::getenv("GOARCH")) {
       requirements.goarch = goarch;
     }
   }
   std::vector<Violation> violations = judge(*verdict, requirements);
-  if (violations.empty()) {
+  bool failed = false;
+  for (const Violation &violation : violations) {
+    if (violation.fatal) {
+      failed = true;
+      continue;
+    }
+    m_diagnostics.warn("{}", violation.message);
+    m_record.warnings.push_back(violation.message);
+    for (const std::string &note : violation.notes) {
+      m_diagnostics.note("{}", note);
+    }
+    m_diagnostics.hint("{}; PORTABLE_LD_NSS=error makes this an error, =ignore silences it",
+                       violation.hint);
+  }
+  if (!failed) {
     return finish(0, "ok");
   }
   for (const Violation &violation : violations) {
+    if (!violation.fatal) {
+      continue;
+    }
     m_diagnostics.error("{}", violation.message);
     m_record.errors.push_back(violation.message);
     for (const std::string &note : violation.notes) {

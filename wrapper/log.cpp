@@ -97,6 +97,9 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
   if (!record.errors.empty()) {
     object["errors"] = json_strings(record.errors);
   }
+  if (!record.warnings.empty()) {
+    object["warnings"] = json_strings(record.warnings);
+  }
   if (config.config_file) {
     object["config_file"] = json_string(*config.config_file);
   }

@@ -40,6 +40,7 @@ struct InvocationRecord {
   std::optional<Verdict> verdict;
   std::string result;                            // see docs/log-schema.md
   std::vector<std::string> errors;               // portable-ld's own error messages
+  std::vector<std::string> warnings;             // and its warnings
 };
 
 llvm::json::Object to_json(const InvocationRecord &record, const Config &config);

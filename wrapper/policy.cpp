@@ -162,6 +162,34 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
            std::move(hint)});
     }
   }
+  if (requirements.static_required && requirements.nss != NssPolicy::Ignore &&
+      !verdict.hazards.empty() &&
+      (verdict.linkage == Linkage::Static || verdict.linkage == Linkage::StaticPie)) {
+    std::vector<std::string> fixes;
+    bool other = false;
+    for (const Hazard &hazard : verdict.hazards) {
+      std::string fix = hazard.package == "net"       ? "-tags netgo (or GODEBUG=netdns=go) for net"
+                        : hazard.package == "os/user" ? "-tags osusergo for os/user"
+                                                      : "";
+      if (fix.empty()) {
+        other = true;
+      } else if (std::find(fixes.begin(), fixes.end(), fix) == fixes.end()) {
+        fixes.push_back(std::move(fix));
+      }
+    }
+    std::string hint = fixes.empty() ? "" : fmt::format("build with {}", fmt::join(fixes, ", "));
+    if (other) {
+      hint += std::string(hint.empty() ? "" : "; ") +
+              "link with musl (musl-gcc, package musl-tools), which has no NSS";
+    }
+    violations.push_back(
+        {fmt::format("'{}': static, but still needs glibc's shared libraries at run time: {}",
+                     verdict.path, describe(verdict.hazards)),
+         {"glibc's NSS (name, user and group lookups) and iconv load shared modules of the "
+          "glibc version used for linking; on another system these calls fail"},
+         std::move(hint),
+         requirements.nss == NssPolicy::Error});
+  }
   if (requirements.goarch && !requirements.goarch->empty() &&
       verdict.linkage != Linkage::None && verdict.arch != *requirements.goarch) {
     violations.push_back(

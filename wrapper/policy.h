@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "arguments.h"
+#include "config.h"
 #include "verify.h"
 
 #include "llvm/Support/Error.h"
@@ -39,12 +40,15 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation);
 struct Requirements {
   bool static_required = false;
   std::optional<std::string> goarch; // GOARCH of a Go link, compared with the output
+  // With static_required: what a static image that still needs glibc's NSS gets.
+  NssPolicy nss = NssPolicy::Warn;
 };
 
 struct Violation {
   std::string message;            // "'server': static link requested but ..."
   std::vector<std::string> notes; // the evidence
   std::string hint;
+  bool fatal = true;              // false: reported as a warning, the file passes
 };
 
 // Every way `verdict` fails `requirements`; empty when it passes.

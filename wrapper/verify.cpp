@@ -80,6 +80,20 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
   return verdict;
 }
 
+std::string describe(const std::vector<Hazard> &hazards) {
+  std::string text;
+  for (const Hazard &hazard : hazards) {
+    if (!text.empty()) {
+      text += ", ";
+    }
+    text += hazard.symbol;
+    if (!hazard.package.empty()) {
+      text += " (" + hazard.package + ")";
+    }
+  }
+  return text;
+}
+
 llvm::json::Value json_string(llvm::StringRef text) {
   if (llvm::json::isUTF8(text)) {
     return text.str();
@@ -111,6 +125,14 @@ llvm::json::Object to_json(const Verdict &verdict) {
       {"runpath", json_strings(verdict.runpath)},
       {"undefined", json_strings(verdict.undefined)},
   };
+  llvm::json::Array hazards;
+  for (const Hazard &hazard : verdict.hazards) {
+    llvm::json::Object object{{"symbol", hazard.symbol}};
+    object["package"] = hazard.package.empty() ? llvm::json::Value(nullptr)
+                                               : llvm::json::Value(hazard.package);
+    hazards.push_back(std::move(object));
+  }
+  object["hazards"] = std::move(hazards);
   if (!verdict.warnings.empty()) {
     object["warnings"] = json_strings(verdict.warnings);
   }

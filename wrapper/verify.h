@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "llvm/Support/Error.h"
@@ -27,6 +28,13 @@ enum class Linkage {
 };
 const char *to_string(Linkage linkage);
 
+// A glibc function in a static image that still needs glibc's shared libraries at run
+// time (NSS, iconv); `package` is the Go package whose cgo code calls it, if known.
+struct Hazard {
+  std::string symbol;  // "getaddrinfo"; "nss" when only glibc's NSS loader is evident
+  std::string package; // "net", "os/user", or empty
+};
+
 struct Verdict {
   std::string path;
   std::string format;      // "elf", "macho" or "coff"
@@ -39,6 +47,7 @@ struct Verdict {
   std::vector<std::string> rpath;       // DT_RPATH, LC_RPATH
   std::vector<std::string> runpath;     // DT_RUNPATH
   std::vector<std::string> undefined;   // undefined dynamic symbols (PE: imported names)
+  std::vector<Hazard> hazards;          // static ELF only: see glibc_hazards.cpp
   std::vector<std::string> warnings;    // oddities that do not decide the verdict
 };
 
@@ -50,6 +59,15 @@ llvm::Expected<Verdict> inspect_file(const std::string &path);
 llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary);
 llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary);
 llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary);
+
+// glibc_hazards.cpp: the hazards in a static image (`image` is the whole file,
+// `nss_symbols` the NSS functions defined in its .symtab), and in a linker's warnings.
+bool is_nss_function(std::string_view name);
+std::vector<Hazard> find_glibc_static_hazards(std::string_view image,
+                                              const std::vector<std::string> &nss_symbols);
+std::vector<Hazard> hazards_from_linker_warnings(std::string_view linker_output);
+void merge_hazards(std::vector<Hazard> &into, const std::vector<Hazard> &more);
+std::string describe(const std::vector<Hazard> &hazards); // "getaddrinfo (net), getpwnam"
 
 // The verdict in the documented JSON schema (docs/log-schema.md), shared by the log and
 // `check --json`.

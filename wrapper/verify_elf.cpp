@@ -201,6 +201,34 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     verdict.linkage = Linkage::Dynamic;
   } else {
     verdict.linkage = verdict.kind == "pie-executable" ? Linkage::StaticPie : Linkage::Static;
+    // Static, but perhaps not self-contained: glibc's NSS and iconv (glibc_hazards.cpp).
+    std::vector<std::string> nss_symbols;
+    for (const typename ELFT::Shdr &section : *sections) {
+      if (section.sh_type != SHT_SYMTAB) {
+        continue;
+      }
+      auto symbols = elf.symbols(&section);
+      if (!symbols) {
+        return symbols.takeError();
+      }
+      auto names = elf.getStringTableForSymtab(section);
+      if (!names) {
+        return names.takeError();
+      }
+      for (const typename ELFT::Sym &symbol : *symbols) {
+        if (symbol.isUndefined() || symbol.getType() != STT_FUNC) {
+          continue;
+        }
+        auto name = symbol.getName(*names);
+        if (!name) {
+          return name.takeError();
+        }
+        if (is_nss_function(*name)) {
+          nss_symbols.push_back(name->str());
+        }
+      }
+    }
+    verdict.hazards = find_glibc_static_hazards(file, nss_symbols);
   }
   return verdict;
 }
