@@ -141,16 +141,12 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
     posix_spawn_file_actions_adddup2(actions.get(), pipe_fds[1], 2);
   }
 
-  // The child starts with our original mask and default dispositions for what we forward.
+  // The child starts with our original signal mask. Dispositions are inherited as exec
+  // leaves them: portable-ld installs no handlers, and what the caller ignored (nohup's
+  // SIGHUP, a background job's SIGINT) stays ignored in the backend too.
   SpawnAttributes attributes;
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int signal : k_forwarded_signals) {
-    sigaddset(&defaults, signal);
-  }
   posix_spawnattr_setsigmask(attributes.get(), &blocked.old());
-  posix_spawnattr_setsigdefault(attributes.get(), &defaults);
-  posix_spawnattr_setflags(attributes.get(), POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(attributes.get(), POSIX_SPAWN_SETSIGMASK);
 
   std::vector<char *> argv = c_strings(request.argv);
   std::vector<char *> envp = c_strings(request.env);
@@ -170,42 +166,60 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
   }
 
   SpawnResult result;
+  auto take = [&](const char *data, size_t size) {
+    if (request.stderr_mode == StderrMode::Capture) {
+      result.captured_stderr.append(data, size);
+      return;
+    }
+    write_all(2, data, size);
+    size_t room = k_max_captured - std::min(k_max_captured, result.captured_stderr.size());
+    result.captured_stderr.append(data, std::min(room, size));
+  };
   int signal_fd = signalfd(-1, &blocked.set(), SFD_CLOEXEC);
   int stderr_fd = capturing ? pipe_fds[0] : -1;
-  bool exited = false;
   int wait_status = 0;
-  while (!exited || stderr_fd >= 0) {
+  bool reaped = false;
+  // Until the child is reaped its pid cannot be reused, so forwarding a signal to it is
+  // safe. SIGCHLD arrives through the signalfd and ends the poll.
+  while (!(reaped = ::waitpid(pid, &wait_status, WNOHANG) == pid)) {
     pollfd fds[2] = {{signal_fd, POLLIN, 0}, {stderr_fd, POLLIN, 0}};
-    if (::poll(fds, 2, exited ? 0 : -1) < 0 && errno != EINTR) {
+    // Without a signalfd nothing would wake the poll when the child exits: poll briefly.
+    if (::poll(fds, 2, signal_fd < 0 ? 10 : -1) < 0 && errno != EINTR) {
       break;
     }
-    if (fds[1].revents != 0 || (exited && stderr_fd >= 0)) {
+    if (stderr_fd >= 0 && fds[1].revents != 0) {
       char buffer[8192];
       ssize_t n = ::read(stderr_fd, buffer, sizeof buffer);
-      if (n > 0 && request.stderr_mode == StderrMode::Capture) {
-        result.captured_stderr.append(buffer, static_cast<size_t>(n));
-      } else if (n > 0) {
-        write_all(2, buffer, static_cast<size_t>(n));
-        size_t room = k_max_captured - std::min(k_max_captured, result.captured_stderr.size());
-        result.captured_stderr.append(buffer, std::min(room, static_cast<size_t>(n)));
+      if (n > 0) {
+        take(buffer, static_cast<size_t>(n));
       } else if (n == 0 || errno != EINTR) {
         ::close(stderr_fd);
         stderr_fd = -1;
       }
     }
-    if (fds[0].revents & POLLIN) {
+    if (signal_fd >= 0 && (fds[0].revents & POLLIN)) {
       signalfd_siginfo info;
       if (::read(signal_fd, &info, sizeof info) == sizeof info &&
           info.ssi_signo != SIGCHLD) {
         ::kill(pid, static_cast<int>(info.ssi_signo));
       }
     }
-    if (!exited && ::waitpid(pid, &wait_status, WNOHANG) == pid) {
-      exited = true;
+  }
+  if (!reaped) {
+    while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
     }
   }
-  if (!exited) {
-    ::waitpid(pid, &wait_status, 0);
+  // What the child left in the pipe is read without waiting for end-of-file: a process
+  // it started (a daemon, a build server) may hold the pipe open indefinitely.
+  if (stderr_fd >= 0) {
+    ::fcntl(stderr_fd, F_SETFL, ::fcntl(stderr_fd, F_GETFL) | O_NONBLOCK);
+    char buffer[8192];
+    for (ssize_t n; (n = ::read(stderr_fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR);) {
+      if (n > 0) {
+        take(buffer, static_cast<size_t>(n));
+      }
+    }
+    ::close(stderr_fd);
   }
   if (signal_fd >= 0) {
     ::close(signal_fd);
