@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Path.h"
 
 namespace portable_ld {
@@ -201,6 +203,21 @@ Invocation classify(std::vector<std::string> args, bool expanded_response_file) 
     if (arg == "-Wl,--version" || arg == "-Wl,-v") {
       wl_version = true;
       continue;
+    }
+    if (llvm::StringRef(arg).startswith("-Wl,")) {
+      // The linker's own spellings of a partial link: -Wl,-r, -Wl,--relocatable, -Wl,-i.
+      llvm::SmallVector<llvm::StringRef, 4> words;
+      llvm::StringRef(arg).drop_front(4).split(words, ',');
+      for (llvm::StringRef word : words) {
+        if (word == "-r" || word == "--relocatable" || word == "-i") {
+          seen |= PARTIAL_LINK;
+        }
+      }
+      continue;
+    }
+    if (arg == "-Xlinker" && i + 1 < argv.size() &&
+        (argv[i + 1] == "-r" || argv[i + 1] == "--relocatable" || argv[i + 1] == "-i")) {
+      seen |= PARTIAL_LINK;
     }
     std::optional<Match> match = lookup(arg);
     if (!match) {

@@ -102,24 +102,43 @@ llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::stri
   return values;
 }
 
-std::optional<std::string> config_file_path() {
-  if (const char *explicit_path = std::getenv(k_config_env); explicit_path && *explicit_path) {
-    return std::string(explicit_path);
-  }
+// $XDG_*_HOME, else $HOME/<fallback>. Relative values are ignored, as the XDG spec asks:
+// they would resolve in whatever directory the build runs in, which an untrusted module
+// controls (go-extld-protocol.md section 9).
+std::optional<llvm::SmallString<256>> user_directory(const char *xdg_variable,
+                                                     llvm::StringRef fallback) {
   llvm::SmallString<256> path;
-  if (const char *xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+  if (const char *xdg = std::getenv(xdg_variable);
+      xdg && llvm::sys::path::is_absolute(xdg)) {
     path = xdg;
-  } else if (const char *home = std::getenv("HOME"); home && *home) {
+  } else if (const char *home = std::getenv("HOME");
+             home && llvm::sys::path::is_absolute(home)) {
     path = home;
-    llvm::sys::path::append(path, ".config");
+    llvm::sys::path::append(path, fallback);
   } else {
     return std::nullopt;
   }
-  llvm::sys::path::append(path, "portable-ld", "config");
-  if (!llvm::sys::fs::exists(path)) {
+  return path;
+}
+
+llvm::Expected<std::optional<std::string>> config_file_path() {
+  if (const char *explicit_path = std::getenv(k_config_env); explicit_path && *explicit_path) {
+    if (!llvm::sys::path::is_absolute(explicit_path)) {
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "%s: '%s' is not an absolute path", k_config_env,
+                                     explicit_path);
+    }
+    return std::string(explicit_path);
+  }
+  std::optional<llvm::SmallString<256>> path = user_directory("XDG_CONFIG_HOME", ".config");
+  if (!path) {
     return std::nullopt;
   }
-  return std::string(path);
+  llvm::sys::path::append(*path, "portable-ld", "config");
+  if (!llvm::sys::fs::exists(*path)) {
+    return std::nullopt;
+  }
+  return std::string(*path);
 }
 
 } // namespace
@@ -141,17 +160,12 @@ const char *to_string(StaticSource source) {
 }
 
 std::optional<std::string> default_log_path() {
-  llvm::SmallString<256> path;
-  if (const char *state = std::getenv("XDG_STATE_HOME"); state && *state) {
-    path = state;
-  } else if (const char *home = std::getenv("HOME"); home && *home) {
-    path = home;
-    llvm::sys::path::append(path, ".local", "state");
-  } else {
+  std::optional<llvm::SmallString<256>> path = user_directory("XDG_STATE_HOME", ".local/state");
+  if (!path) {
     return std::nullopt;
   }
-  llvm::sys::path::append(path, "portable-ld", "links.jsonl");
-  return std::string(path);
+  llvm::sys::path::append(*path, "portable-ld", "links.jsonl");
+  return std::string(*path);
 }
 
 llvm::Expected<std::vector<std::string>> split_command_words(const std::string &text) {
@@ -201,7 +215,11 @@ llvm::Expected<Config> load_config() {
     }
   }
 
-  if (std::optional<std::string> path = config_file_path()) {
+  llvm::Expected<std::optional<std::string>> file = config_file_path();
+  if (!file) {
+    return file.takeError();
+  }
+  if (const std::optional<std::string> &path = *file) {
     llvm::Expected<std::map<std::string, RawValue>> file_values = read_config_file(*path);
     if (!file_values) {
       return file_values.takeError();
@@ -222,6 +240,16 @@ llvm::Expected<Config> load_config() {
     if (words->empty()) {
       return llvm::createStringError(std::errc::invalid_argument, "%s: empty command",
                                      it->second.origin.c_str());
+    }
+    // A relative path would be looked up in each directory the build runs in, which an
+    // untrusted module controls; a bare name is looked up on PATH.
+    const std::string &program = words->front();
+    if (program.find('/') != std::string::npos && !llvm::sys::path::is_absolute(program)) {
+      return llvm::createStringError(
+          std::errc::invalid_argument,
+          "%s: '%s' is a relative path (it would be found in whatever directory a build "
+          "step runs in); use an absolute path or a name on PATH",
+          it->second.origin.c_str(), program.c_str());
     }
     config.backend = std::move(*words);
     config.backend_origin = it->second.origin;

@@ -23,9 +23,16 @@ bool is_dynamic_linker(llvm::StringRef arg) {
          arg.startswith("-Wl,-I");
 }
 
-// The same through -Xlinker: "-Xlinker --dynamic-linker=PATH", or the option and its
-// value in two -Xlinker pairs. Returns how many arguments from `i` it spans (0: none).
+// The same split over several arguments: "-Wl,--dynamic-linker -Wl,PATH", "-Xlinker
+// --dynamic-linker=PATH", or the option and its value in two -Xlinker pairs. Returns how
+// many arguments from `i` it spans (0: none).
 size_t xlinker_dynamic_linker_span(const std::vector<std::string> &args, size_t i) {
+  // "-Wl,--dynamic-linker -Wl,PATH": the option and its value in two -Wl, arguments.
+  if ((args[i] == "-Wl,--dynamic-linker" || args[i] == "-Wl,-dynamic-linker" ||
+       args[i] == "-Wl,-I") &&
+      i + 1 < args.size() && llvm::StringRef(args[i + 1]).startswith("-Wl,")) {
+    return 2;
+  }
   if (args[i] != "-Xlinker" || i + 1 >= args.size()) {
     return 0;
   }

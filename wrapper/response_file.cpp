@@ -13,8 +13,11 @@ namespace portable_ld {
 
 namespace {
 
-// GCC stops expanding nested response files at some depth to break cycles; so do we.
+// Nested response files are followed to a bounded depth, and, as libiberty does
+// ("too many @-files encountered"), at most k_max_files are read in all: without that
+// bound a file naming itself three times would expand exponentially.
 constexpr int k_max_depth = 16;
+constexpr int k_max_files = 2000;
 
 void append_utf8(std::string &out, uint32_t code_point) {
   char buffer[UNI_MAX_UTF8_BYTES_PER_CODE_POINT];
@@ -151,9 +154,10 @@ std::vector<std::string> parse_libiberty_format(std::string_view text) {
   return args;
 }
 
-void expand_into(const std::vector<std::string> &args, int depth, ExpandedArgs &out) {
+void expand_into(const std::vector<std::string> &args, int depth, int &files_read,
+                 ExpandedArgs &out) {
   for (const std::string &arg : args) {
-    if (arg.size() < 2 || arg[0] != '@' || depth >= k_max_depth) {
+    if (arg.size() < 2 || arg[0] != '@' || depth >= k_max_depth || files_read >= k_max_files) {
       out.args.push_back(arg);
       continue;
     }
@@ -165,7 +169,8 @@ void expand_into(const std::vector<std::string> &args, int depth, ExpandedArgs &
       continue;
     }
     out.expanded = true;
-    expand_into(parse_response_file((*buffer)->getBuffer()), depth + 1, out);
+    ++files_read;
+    expand_into(parse_response_file((*buffer)->getBuffer()), depth + 1, files_read, out);
   }
 }
 
@@ -181,7 +186,8 @@ std::vector<std::string> parse_response_file(std::string_view text) {
 ExpandedArgs expand_response_files(const std::vector<std::string> &args) {
   ExpandedArgs out;
   out.args.reserve(args.size());
-  expand_into(args, 0, out);
+  int files_read = 0;
+  expand_into(args, 0, files_read, out);
   return out;
 }
 

@@ -21,8 +21,9 @@ struct ExpandedArgs {
   bool expanded = false; // at least one @file was read
 };
 
-// Replaces every readable @file argument by its contents, recursively (depth-limited as
-// GCC does). An @file that cannot be read stays a literal argument, as with GCC.
+// Replaces every readable @file argument by its contents, recursively (at most 16 deep
+// and 2000 files in all, as GCC's libiberty bounds it). An @file that cannot be read, or
+// one past those bounds, stays a literal argument.
 ExpandedArgs expand_response_files(const std::vector<std::string> &args);
 
 // Parses one response file's text: Go's one-%q-string-per-line format when every line is
