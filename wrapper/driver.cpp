@@ -6,10 +6,10 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <regex>
 #include <unistd.h>
 
 #include "arguments.h"
+#include "backend_output.h"
 #include "config.h"
 #include "diagnostics.h"
 #include "log.h"
@@ -39,84 +39,20 @@ double ms_since(Clock::time_point start) {
 constexpr const char *k_depth_variable = "PORTABLE_LD_DEPTH";
 constexpr int k_max_depth = 4;
 
+int current_depth() {
+  const char *depth = std::getenv(k_depth_variable);
+  return depth ? std::atoi(depth) : 0;
+}
+
+// The exit status for a backend that could not be started, as a shell reports it.
+int exit_code_for(std::error_code error) {
+  return error == std::errc::no_such_file_or_directory ? k_exit_not_found
+                                                        : k_exit_cannot_execute;
+}
+
 // Roles whose output Go parses: nothing of ours may be printed there, not even a
 // warning about the log.
 bool is_silent_role(Role role) { return role != Role::FinalLink; }
-
-// Why a static link failed, from the linker's messages, with what to do about it.
-struct StaticFailure {
-  std::string reason;
-  std::string hint;
-};
-
-StaticFailure explain_static_failure(const std::string &stderr_text) {
-  std::smatch match;
-  // GNU ld and gold say "cannot find -lfoo", lld "unable to find library -lfoo"; lld
-  // does not quote the dynamic object's name.
-  static const std::regex k_missing_library(R"((?:cannot find|unable to find library) -l([^\s:]+))");
-  static const std::regex k_dynamic_object(
-      R"(attempted static link of dynamic object [`'"]?([^'`"\s]+))");
-  if (std::regex_search(stderr_text, match, k_missing_library)) {
-    std::string library = match[1];
-    if (library == "c") {
-      return {"the linker found no static C library (libc.a)",
-              "install libc6-dev (glibc's libc.a), or link with musl-gcc (package musl-tools)"};
-    }
-    return {"the linker found no static archive for -l" + library + " (lib" + library + ".a)",
-            "install the package that ships lib" + library +
-                ".a (usually its -dev package), or drop the static request for this link"};
-  }
-  if (std::regex_search(stderr_text, match, k_dynamic_object)) {
-    return {"'" + match[1].str() + "' is a shared library and cannot be linked statically",
-            "link its static archive (.a) instead"};
-  }
-  return {"the backend rejected the static link",
-          "the command line was rewritten for static linking; 'changes' in the log shows "
-          "how, and a link without the static request shows whether it fails anyway"};
-}
-
-// cmd/go keys its cache of cgo builds (and, from Go 1.21, of flag probes) on the line of
-// `cc -###` output that names the compiler version. A different backend or static
-// policy must give a different line, or Go would reuse objects and probe answers made
-// under another configuration: so portable-ld appends its own identity to that line.
-// (Go takes the first line whose second or third word is "version".)
-std::string stamp_compiler_id(const std::string &output, const Config &config) {
-  std::string stamped;
-  bool done = false;
-  for (llvm::StringRef rest = output; !rest.empty();) {
-    auto [line, tail] = rest.split('\n');
-    bool had_newline = rest.size() > line.size();
-    rest = tail;
-    stamped += line.str();
-    if (!done) {
-      llvm::SmallVector<llvm::StringRef, 4> words;
-      line.split(words, ' ', 3, /*KeepEmpty=*/false);
-      if ((words.size() > 1 && words[1] == "version") ||
-          (words.size() > 2 && words[2] == "version")) {
-        stamped += fmt::format(" [portable-ld {}: {}{}]", k_version,
-                               fmt::join(config.backend, " "),
-                               config.static_requested ? ", static" : "");
-        done = true;
-      }
-    }
-    if (had_newline) {
-      stamped += '\n';
-    }
-  }
-  return stamped;
-}
-
-// Arguments in the link that can turn -static back into a dynamic link.
-std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args) {
-  for (const std::string &arg : args) {
-    llvm::StringRef ref = arg;
-    if (ref == "-Wl,-Bdynamic" || ref == "-Wl,-dy" || ref == "-Wl,-call_shared" ||
-        ref == "-shared-libgcc" || ref.endswith(".so") || ref.contains(".so.")) {
-      return arg;
-    }
-  }
-  return std::nullopt;
-}
 
 // What `--launcher [--static] [--log=PATH] DRIVER` says.
 struct LauncherOptions {
@@ -235,7 +171,7 @@ int Wrapper::run() {
 
   // 5. Run the backend. Without a log and without verification there is nothing left to
   //    do afterwards, so become the backend (the ccache fallback): the fastest passthrough.
-  std::string depth = std::to_string(std::atoi(std::getenv(k_depth_variable) ?: "0") + 1);
+  std::string depth = std::to_string(current_depth() + 1);
   const bool compiler_id_query =
       invocation.role == Role::Query &&
       std::find(invocation.args.begin(), invocation.args.end(), "-###") != invocation.args.end();
@@ -248,7 +184,7 @@ int Wrapper::run() {
     env_c.push_back(nullptr);
     ::execve(program->c_str(), argv_c.data(), env_c.data());
     int saved = errno;
-    return fail(saved == ENOENT ? k_exit_not_found : k_exit_cannot_execute, "error",
+    return fail(exit_code_for(std::error_code(saved, std::generic_category())), "error",
                 "cannot run '" + m_config.backend[0] + "': " + std::strerror(saved), "");
   }
 
@@ -269,9 +205,8 @@ int Wrapper::run() {
       code = error.convertToErrorCode();
       reason = error.getMessage();
     });
-    int exit_code = code == std::errc::no_such_file_or_directory ? k_exit_not_found
-                                                                 : k_exit_cannot_execute;
-    return fail(exit_code, "error", "cannot run '" + m_config.backend[0] + "': " + reason, "");
+    return fail(exit_code_for(code), "error",
+                "cannot run '" + m_config.backend[0] + "': " + reason, "");
   }
   m_record.backend_status = spawned->status;
   if (compiler_id_query) {
@@ -300,7 +235,7 @@ std::optional<std::string> Wrapper::resolve_backend() {
   llvm::Expected<std::string> program = resolve_program(name);
   if (!program) {
     std::error_code code = llvm::errorToErrorCode(program.takeError());
-    fail(code == std::errc::permission_denied ? k_exit_cannot_execute : k_exit_not_found,
+    fail(exit_code_for(code),
          "error", "cannot run '" + name + "': " + code.message(),
          m_config.backend_origin == "default"
              ? "install a C compiler driver (Debian: gcc), or set PORTABLE_LD_CC"
@@ -317,7 +252,7 @@ std::optional<std::string> Wrapper::resolve_backend() {
          "gcc or clang");
     return std::nullopt;
   }
-  if (std::atoi(std::getenv(k_depth_variable) ?: "0") >= k_max_depth) {
+  if (current_depth() >= k_max_depth) {
     fail(k_exit_usage, "error",
          "portable-ld is nested " + std::to_string(k_max_depth) +
              " deep: backend '" + *program + "' runs portable-ld again",

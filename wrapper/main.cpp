@@ -13,6 +13,9 @@
 
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv, argv + argc);
+  if (args.empty()) {
+    args.push_back("portable-ld"); // execve with an empty argv: be the wrapper of nothing
+  }
   if (llvm::sys::path::filename(args[0]).startswith("portable-ld") && args.size() >= 2) {
     if (args.size() == 2 && args[1] == "--help") {
       portable_ld::print_help();
