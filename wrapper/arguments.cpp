@@ -239,6 +239,7 @@ Invocation classify(std::vector<std::string> args, bool expanded_response_file) 
   }
 
   invocation.static_in_args = (seen & (LINK_STATIC | LINK_STATIC_PIE)) != 0;
+  invocation.targets_darwin = std::find(argv.begin(), argv.end(), "-arch") != argv.end();
   invocation.from_go = std::any_of(invocation.inputs.begin(), invocation.inputs.end(),
                                    [](const std::string &input) {
                                      return basename_of(input) == "go.o";

@@ -46,6 +46,8 @@ struct Invocation {
   bool static_in_args = false;
   // The link comes from Go's cmd/link (an input named go.o).
   bool from_go = false;
+  // The driver targets darwin (-arch is an Apple driver option; Go always passes it there).
+  bool targets_darwin = false;
 
   // The file a final link writes: -o, else a.out in the working directory.
   std::string output_path() const { return output.value_or("a.out"); }

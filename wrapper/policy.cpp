@@ -69,6 +69,13 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
   }
   const bool pie = invocation.product == Product::PieExecutable;
   StaticRewrite rewrite;
+  if (invocation.targets_darwin) {
+    // Apple's linker cannot link a static executable (it rejects -static without a
+    // custom crt): the request is met by verification alone, which accepts an image
+    // whose only dylib is libSystem (verify_macho.cpp).
+    rewrite.args = invocation.args;
+    return rewrite;
+  }
   bool has_static = false;
   const std::vector<std::string> &args = invocation.args;
   for (size_t i = 0; i < args.size(); ++i) {
