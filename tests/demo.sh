@@ -30,7 +30,7 @@ shown = {k: final[k] for k in ("role", "static_requested", "static_source", "cha
                                "exit_code", "result", "duration_us", "go")}
 shown["argv_run"] = " ".join(final["argv_run"])[:160] + " ..."
 shown["verdict"] = {k: final["verdict"][k] for k in ("format_name", "arch", "kind", "linkage",
-                                                     "interpreter", "needed")}
+                                                     "interpreter", "needed", "hazards")}
 print(json.dumps(shown, indent=2))
 PY
 
