@@ -13,6 +13,8 @@
 #include "verify.h"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 #include <string_view>
 
 namespace portable_ld {
@@ -43,37 +45,52 @@ bool add_unique(std::vector<Hazard> &hazards, Hazard hazard) {
   return false;
 }
 
+// memmem (glibc's two-way search) instead of string_view::find, which tries every '.'
+// of a 15 MB binary: the scan must not cost more than the rest of `check`.
+size_t find_bytes(std::string_view haystack, std::string_view needle, size_t from = 0) {
+  if (from > haystack.size()) {
+    return std::string_view::npos;
+  }
+  const void *at = ::memmem(haystack.data() + from, haystack.size() - from, needle.data(),
+                            needle.size());
+  return at ? static_cast<size_t>(static_cast<const char *>(at) - haystack.data())
+            : std::string_view::npos;
+}
+
 bool is_package_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          c == '_' || c == '/' || c == '.' || c == '-';
 }
 
 // Go cgo trampolines: "<package>._C2func_<name>" or "<package>._Cfunc_<name>", where
-// <name> may be a wrapper around an NSS function (os/user's mygetpwuid_r).
-void find_go_trampolines(std::string_view image, std::vector<Hazard> &hazards) {
+// <name> may be a wrapper around an NSS function (os/user's mygetpwuid_r). Searched with
+// Boyer-Moore-Horspool, which skips most of a megabyte-sized pclntab.
+void find_go_trampolines(std::string_view names, std::vector<Hazard> &hazards) {
   for (std::string_view marker : {std::string_view("._C2func_"), std::string_view("._Cfunc_")}) {
-    for (size_t at = image.find(marker); at != std::string_view::npos;
-         at = image.find(marker, at + 1)) {
+    const std::boyer_moore_horspool_searcher searcher(marker.begin(), marker.end());
+    for (auto it = std::search(names.begin(), names.end(), searcher); it != names.end();
+         it = std::search(it + 1, names.end(), searcher)) {
+      size_t at = static_cast<size_t>(it - names.begin());
       size_t name_start = at + marker.size();
       size_t name_end = name_start;
-      while (name_end < image.size() && is_package_char(image[name_end]) &&
-             image[name_end] != '.' && image[name_end] != '/') {
+      while (name_end < names.size() && is_package_char(names[name_end]) &&
+             names[name_end] != '.' && names[name_end] != '/') {
         ++name_end;
       }
-      std::string_view name = image.substr(name_start, name_end - name_start);
+      std::string_view name = names.substr(name_start, name_end - name_start);
       auto function = std::find_if(std::begin(k_nss_functions), std::end(k_nss_functions),
                                    [&](std::string_view f) {
-                                     return name == f || (name.starts_with("my") &&
-                                                          name.substr(2) == f);
+                                     return name == f ||
+                                            (name.starts_with("my") && name.substr(2) == f);
                                    });
       if (function == std::end(k_nss_functions)) {
         continue;
       }
       size_t package_start = at;
-      while (package_start > 0 && is_package_char(image[package_start - 1])) {
+      while (package_start > 0 && is_package_char(names[package_start - 1])) {
         --package_start;
       }
-      std::string_view package = image.substr(package_start, at - package_start);
+      std::string_view package = names.substr(package_start, at - package_start);
       add_unique(hazards, {std::string(*function), std::string(package)});
     }
   }
@@ -82,17 +99,23 @@ void find_go_trampolines(std::string_view image, std::vector<Hazard> &hazards) {
 } // namespace
 
 bool is_nss_function(std::string_view name) {
+  // Called for every symbol of a static image: reject most names at the first byte.
+  if (name.size() < 7 || (name[0] != 'g' && name[0] != 'i')) {
+    return false;
+  }
   return std::find(std::begin(k_nss_functions), std::end(k_nss_functions), name) !=
          std::end(k_nss_functions);
 }
 
-std::vector<Hazard> find_glibc_static_hazards(std::string_view image,
-                                              const std::vector<std::string> &nss_symbols) {
+std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image) {
+  const std::vector<std::string> &nss_symbols = image.nss_symbols;
   std::vector<Hazard> hazards;
   // A Go program's cgo calls name the functions it uses and their packages; its symbol
   // table also holds what those functions call in turn (getaddrinfo brings the whole
   // resolver), which would only bury the answer.
-  find_go_trampolines(image, hazards);
+  for (std::string_view names : image.function_names) {
+    find_go_trampolines(names, hazards);
+  }
   if (hazards.empty()) {
     for (const std::string &symbol : nss_symbols) {
       // getpwnam calls getpwnam_r: name the function the program used.
@@ -105,7 +128,12 @@ std::vector<Hazard> find_glibc_static_hazards(std::string_view image,
       add_unique(hazards, {symbol, ""});
     }
   }
-  if (hazards.empty() && image.find("libnss_%s.so") != std::string_view::npos) {
+  auto has_nss_loader = [&] {
+    return std::any_of(image.strings.begin(), image.strings.end(), [](std::string_view region) {
+      return find_bytes(region, "libnss_%s.so") != std::string_view::npos;
+    });
+  };
+  if (hazards.empty() && has_nss_loader()) {
     hazards.push_back({"nss", ""}); // stripped: glibc's NSS loader, callers unknown
   }
   std::sort(hazards.begin(), hazards.end(),

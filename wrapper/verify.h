@@ -60,11 +60,14 @@ llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary);
 llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary);
 llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary);
 
-// glibc_hazards.cpp: the hazards in a static image (`image` is the whole file,
-// `nss_symbols` the NSS functions defined in its .symtab), and in a linker's warnings.
+// glibc_hazards.cpp: the hazards in a static image, and in a linker's warnings.
+struct StaticImage {
+  std::vector<std::string_view> function_names; // Go's .gopclntab (the whole file if unknown)
+  std::vector<std::string_view> strings;        // .rodata (the whole file if unknown)
+  std::vector<std::string> nss_symbols;         // NSS functions defined in .symtab
+};
 bool is_nss_function(std::string_view name);
-std::vector<Hazard> find_glibc_static_hazards(std::string_view image,
-                                              const std::vector<std::string> &nss_symbols);
+std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image);
 std::vector<Hazard> hazards_from_linker_warnings(std::string_view linker_output);
 void merge_hazards(std::vector<Hazard> &into, const std::vector<Hazard> &more);
 std::string describe(const std::vector<Hazard> &hazards); // "getaddrinfo (net), getpwnam"
