@@ -169,6 +169,12 @@ mkdir -p "$gocache"
 (cd go && GOCACHE=$gocache GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
   go build -ldflags=-compressdwarf=false -o "$work/app" main.go)
 bin=$work/app
+# The same program linked static through portable-ld: check then also scans it for glibc's
+# NSS hazards (.gopclntab, .rodata), which a dynamic binary does not need.
+(cd go && GOCACHE=$gocache GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
+  PORTABLE_LD_STATIC=1 PORTABLE_LD_NSS=ignore PORTABLE_LD_LOG=off \
+  go build -ldflags="-compressdwarf=false -linkmode=external -extld=$pld" -o "$work/app-static" main.go 2>/dev/null)
+static_bin=$work/app-static
 
 # What the wrapped commands do, checked once with a log, so the timings compare like with like.
 PORTABLE_LD_LOG=$work/sanity.jsonl "$pld" -c hello.c -o hello-pld.o
@@ -202,6 +208,10 @@ PORTABLE_LD_LOG=off PORTABLE_LD_STATIC=1 pair "final link, static" "3" 3 15 \
 pair "check vs scanelf" "1.0x" 10 50 \
   "scanelf -in BIN" "scanelf -in $bin" \
   "portable-ld check BIN" "$pld check $bin"
+
+pair "check vs scanelf, static" "1.0x" 10 50 \
+  "scanelf -in STATIC" "scanelf -in $static_bin" \
+  "portable-ld check STATIC" "$pld check $static_bin"
 
 # 6. Memory.
 note "measuring: peak RSS (7 runs each)"
@@ -268,6 +278,10 @@ size = os.path.getsize(binary)
 verdict = first_line([pld, "check", binary]).split(": ", 1)[-1]
 print(f"  BIN: Go program (net/http, crypto/tls, encoding/json, go/types), "
       f"{size / 1e6:.1f} MB ({size} bytes), {verdict}")
+static_binary = os.path.join(work, "app-static")
+static_verdict = first_line([pld, "check", static_binary]).split(": ", 1)[-1]
+print(f"  STATIC: the same, linked static through portable-ld, "
+      f"{os.path.getsize(static_binary) / 1e6:.1f} MB, {static_verdict}")
 for s in sanity:
     d = s["duration_us"]
     print(f"  sanity: {' '.join(s['argv'][1:])} -> {s['role']}, {s['result']}, runs "
