@@ -107,16 +107,20 @@ bool is_nss_function(std::string_view name) {
          std::end(k_nss_functions);
 }
 
+std::vector<Hazard> find_go_cgo_hazards(const std::vector<std::string_view> &function_names) {
+  std::vector<Hazard> hazards;
+  for (std::string_view names : function_names) {
+    find_go_trampolines(names, hazards);
+  }
+  std::sort(hazards.begin(), hazards.end(),
+            [](const Hazard &a, const Hazard &b) { return a.symbol < b.symbol; });
+  return hazards;
+}
+
 std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image) {
   const std::vector<std::string> &nss_symbols = image.nss_symbols;
   std::vector<Hazard> hazards;
-  // A Go program's cgo calls name the functions it uses and their packages; its symbol
-  // table also holds what those functions call in turn (getaddrinfo brings the whole
-  // resolver), which would only bury the answer.
-  for (std::string_view names : image.function_names) {
-    find_go_trampolines(names, hazards);
-  }
-  if (hazards.empty()) {
+  {
     for (const std::string &symbol : nss_symbols) {
       // getpwnam calls getpwnam_r: name the function the program used.
       std::string_view name = symbol;

@@ -62,11 +62,15 @@ llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary);
 
 // glibc_hazards.cpp: the hazards in a static image, and in a linker's warnings.
 struct StaticImage {
-  std::vector<std::string_view> function_names; // Go's .gopclntab (the whole file if unknown)
   std::vector<std::string_view> strings;        // .rodata (the whole file if unknown)
   std::vector<std::string> nss_symbols;         // NSS functions defined in .symtab
 };
 bool is_nss_function(std::string_view name);
+// A Go program's cgo calls, which name the functions and their packages. Its symbol table
+// also holds what those call in turn (getaddrinfo brings the whole resolver), which would
+// only bury the answer: when this finds something, it is the answer.
+std::vector<Hazard> find_go_cgo_hazards(const std::vector<std::string_view> &function_names);
+// Otherwise: the NSS functions in .symtab, else glibc's NSS loader string.
 std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image);
 std::vector<Hazard> hazards_from_linker_warnings(std::string_view linker_output);
 void merge_hazards(std::vector<Hazard> &into, const std::vector<Hazard> &more);

@@ -204,6 +204,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     // Static, but perhaps not self-contained: glibc's NSS and iconv (glibc_hazards.cpp).
     // Go's function names live in .gopclntab and C strings in .rodata: reading only
     // those keeps the scan of a 15 MB binary small. Without section headers, the file.
+    std::vector<std::string_view> function_names;
     StaticImage image;
     for (const typename ELFT::Shdr &section : *sections) {
       auto name = elf.getSectionName(section);
@@ -213,8 +214,18 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
                  section.sh_type == SHT_PROGBITS && section.sh_offset <= file.size() &&
                  section.sh_size <= file.size() - section.sh_offset) {
         std::string_view bytes(file.data() + section.sh_offset, section.sh_size);
-        (*name == ".gopclntab" ? image.function_names : image.strings).push_back(bytes);
+        (*name == ".gopclntab" ? function_names : image.strings).push_back(bytes);
       }
+    }
+    if (sections->empty()) {
+      function_names.push_back(std::string_view(file.data(), file.size()));
+      image.strings.push_back(function_names.back());
+    }
+    verdict.hazards = find_go_cgo_hazards(function_names);
+    if (!verdict.hazards.empty()) {
+      return verdict;
+    }
+    for (const typename ELFT::Shdr &section : *sections) {
       if (section.sh_type != SHT_SYMTAB) {
         continue;
       }
@@ -238,10 +249,6 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
           image.nss_symbols.push_back(name->str());
         }
       }
-    }
-    if (sections->empty()) {
-      image.function_names.push_back(std::string_view(file.data(), file.size()));
-      image.strings.push_back(image.function_names.back());
     }
     verdict.hazards = find_glibc_static_hazards(image);
   }
