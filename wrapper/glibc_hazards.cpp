@@ -32,6 +32,11 @@ constexpr std::string_view k_nss_functions[] = {
 };
 // clang-format on
 
+void sort_by_symbol(std::vector<Hazard> &hazards) {
+  std::sort(hazards.begin(), hazards.end(),
+            [](const Hazard &a, const Hazard &b) { return a.symbol < b.symbol; });
+}
+
 bool add_unique(std::vector<Hazard> &hazards, Hazard hazard) {
   auto same = [&](const Hazard &other) { return other.symbol == hazard.symbol; };
   auto it = std::find_if(hazards.begin(), hazards.end(), same);
@@ -112,25 +117,22 @@ std::vector<Hazard> find_go_cgo_hazards(const std::vector<std::string_view> &fun
   for (std::string_view names : function_names) {
     find_go_trampolines(names, hazards);
   }
-  std::sort(hazards.begin(), hazards.end(),
-            [](const Hazard &a, const Hazard &b) { return a.symbol < b.symbol; });
+  sort_by_symbol(hazards);
   return hazards;
 }
 
 std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image) {
   const std::vector<std::string> &nss_symbols = image.nss_symbols;
   std::vector<Hazard> hazards;
-  {
-    for (const std::string &symbol : nss_symbols) {
-      // getpwnam calls getpwnam_r: name the function the program used.
-      std::string_view name = symbol;
-      if (name.ends_with("_r") &&
-          std::find(nss_symbols.begin(), nss_symbols.end(), name.substr(0, name.size() - 2)) !=
-              nss_symbols.end()) {
-        continue;
-      }
-      add_unique(hazards, {symbol, ""});
+  for (const std::string &symbol : nss_symbols) {
+    // getpwnam calls getpwnam_r: name the function the program used.
+    std::string_view name = symbol;
+    if (name.ends_with("_r") &&
+        std::find(nss_symbols.begin(), nss_symbols.end(), name.substr(0, name.size() - 2)) !=
+            nss_symbols.end()) {
+      continue;
     }
+    add_unique(hazards, {symbol, ""});
   }
   auto has_nss_loader = [&] {
     return std::any_of(image.strings.begin(), image.strings.end(), [](std::string_view region) {
@@ -140,8 +142,7 @@ std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image) {
   if (hazards.empty() && has_nss_loader()) {
     hazards.push_back({"nss", ""}); // stripped: glibc's NSS loader, callers unknown
   }
-  std::sort(hazards.begin(), hazards.end(),
-            [](const Hazard &a, const Hazard &b) { return a.symbol < b.symbol; });
+  sort_by_symbol(hazards);
   return hazards;
 }
 
@@ -166,8 +167,7 @@ void merge_hazards(std::vector<Hazard> &into, const std::vector<Hazard> &more) {
   for (const Hazard &hazard : more) {
     add_unique(into, hazard);
   }
-  std::sort(into.begin(), into.end(),
-            [](const Hazard &a, const Hazard &b) { return a.symbol < b.symbol; });
+  sort_by_symbol(into);
 }
 
 } // namespace portable_ld

@@ -45,6 +45,44 @@ std::string goarch_for(unsigned machine, bool is64, bool little_endian) {
   }
 }
 
+// Calls visit(symbol, name) for every symbol of every section of `type` (SHT_DYNSYM,
+// SHT_SYMTAB) that `keep` accepts, past the reserved null entry; names are read only for
+// kept symbols, since a Go binary's .symtab has tens of thousands.
+template <class ELFT, class Keep, class Visit>
+llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
+                            typename ELFT::ShdrRange sections, unsigned type, Keep keep,
+                            Visit visit) {
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type != type) {
+      continue;
+    }
+    auto symbols = elf.symbols(&section);
+    if (!symbols) {
+      return symbols.takeError();
+    }
+    // An empty table (sh_size 0) has not even the null entry, and drop_front() on an
+    // empty ArrayRef would run far past the buffer.
+    if (symbols->empty()) {
+      continue;
+    }
+    auto names = elf.getStringTableForSymtab(section);
+    if (!names) {
+      return names.takeError();
+    }
+    for (const typename ELFT::Sym &symbol : symbols->drop_front()) {
+      if (!keep(symbol)) {
+        continue;
+      }
+      auto name = symbol.getName(*names);
+      if (!name) {
+        return name.takeError();
+      }
+      visit(*name);
+    }
+  }
+  return llvm::Error::success();
+}
+
 template <class ELFT>
 llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object) {
   const llvm::object::ELFFile<ELFT> &elf = object.getELFFile();
@@ -143,33 +181,11 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   if (!sections) {
     return sections.takeError();
   }
-  for (const typename ELFT::Shdr &section : *sections) {
-    if (section.sh_type != SHT_DYNSYM) {
-      continue;
-    }
-    auto symbols = elf.symbols(&section);
-    if (!symbols) {
-      return symbols.takeError();
-    }
-    // Entry 0 is the reserved null symbol; an empty .dynsym (sh_size 0) has not even
-    // that, and drop_front() on an empty ArrayRef would run far past the buffer.
-    if (symbols->empty()) {
-      continue;
-    }
-    auto names = elf.getStringTableForSymtab(section);
-    if (!names) {
-      return names.takeError();
-    }
-    for (const typename ELFT::Sym &symbol : symbols->drop_front()) {
-      if (!symbol.isUndefined()) {
-        continue;
-      }
-      auto name = symbol.getName(*names);
-      if (!name) {
-        return name.takeError();
-      }
-      verdict.undefined.push_back(name->str());
-    }
+  if (llvm::Error error = for_each_symbol(
+          elf, *sections, SHT_DYNSYM,
+          [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
+          [&](llvm::StringRef name) { verdict.undefined.push_back(name.str()); })) {
+    return error;
   }
 
   switch (header.e_type) {
@@ -225,30 +241,17 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     if (!verdict.hazards.empty()) {
       return verdict;
     }
-    for (const typename ELFT::Shdr &section : *sections) {
-      if (section.sh_type != SHT_SYMTAB) {
-        continue;
-      }
-      auto symbols = elf.symbols(&section);
-      if (!symbols) {
-        return symbols.takeError();
-      }
-      auto names = elf.getStringTableForSymtab(section);
-      if (!names) {
-        return names.takeError();
-      }
-      for (const typename ELFT::Sym &symbol : *symbols) {
-        if (symbol.isUndefined() || symbol.getType() != STT_FUNC) {
-          continue;
-        }
-        auto name = symbol.getName(*names);
-        if (!name) {
-          return name.takeError();
-        }
-        if (is_nss_function(*name)) {
-          image.nss_symbols.push_back(name->str());
-        }
-      }
+    if (llvm::Error error = for_each_symbol(
+            elf, *sections, SHT_SYMTAB,
+            [](const typename ELFT::Sym &symbol) {
+              return !symbol.isUndefined() && symbol.getType() == STT_FUNC;
+            },
+            [&](llvm::StringRef name) {
+              if (is_nss_function(name)) {
+                image.nss_symbols.push_back(name.str());
+              }
+            })) {
+      return error;
     }
     verdict.hazards = find_glibc_static_hazards(image);
   }
