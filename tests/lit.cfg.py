@@ -44,9 +44,30 @@ if config.host_cc:
     config.available_features.add("cc")
     if os.path.exists("/usr/lib/x86_64-linux-gnu/libc.a") or os.path.exists("/usr/lib/libc.a"):
         config.available_features.add("static-libc")
-if config.go:
-    config.available_features.add("go")
-    config.substitutions.append(("%go", config.go))
+# Go: `--param go=PATH` picks another toolchain (ctest runs tests/go once per toolchain).
+# Features name its release, for tests of behaviour that changed between releases.
+go = lit_config.params.get("go", config.go)
+if go:
+    import subprocess
+    version = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True,
+                             env=dict(config.environment, PATH=os.environ.get("PATH", "")))
+    release = version.stdout.strip()  # "go1.23.5"
+    parts = release[2:].split(".") if release.startswith("go1.") else []
+    if len(parts) >= 2 and parts[1].isdigit():
+        minor = int(parts[1])
+        config.available_features.add("go")
+        config.available_features.add("go1.%d" % minor)
+        # Go 1.21 made cmd/go add runtime/cgo to every external link and pass long
+        # command lines to the extld in a response file.
+        config.available_features.add("go-before-1.21" if minor < 21 else "go-1.21-or-later")
+        # FileCheck prefix suffix for argv that differ by release: Go < 1.21 passes
+        # -rdynamic to the extld, Go >= 1.21 -Wl,--export-dynamic-symbol=... instead.
+        config.substitutions.append(("%go-era", "rdynamic" if minor < 21 else "exportsym"))
+        config.substitutions.append(("%go", go))
+        config.name = "portable-ld"
+        lit_config.note("Go toolchain: %s (%s)" % (go, release))
+    else:
+        lit_config.warning("cannot run %s env GOVERSION; Go tests are skipped" % go)
 
 # CMake integration tests install this build into a prefix of their own and configure
 # real projects against it.

@@ -30,6 +30,41 @@ struct CheckOptions {
   std::vector<std::string> files;
 };
 
+void print_go(const GoBinary &go) {
+  if (go.has_build_info) {
+    fmt::print("  go: {}, path {}", go.version, go.path.empty() ? "?" : go.path);
+    if (!go.main_module.empty()) {
+      fmt::print(", module {}", go.main_module);
+    }
+    fmt::print("\n");
+    // The settings that decide linking, on one line; the rest (vcs.*, empty CGO_*) is
+    // in --json.
+    std::vector<std::string> shown;
+    for (const GoBuildSetting &setting : go.settings) {
+      bool linking = (setting.key.starts_with("-") && setting.key != "-compiler") ||
+                     setting.key == "CGO_ENABLED" || setting.key == "GOOS" ||
+                     setting.key == "GOARCH" ||
+                     (setting.key.starts_with("CGO_") && !setting.value.empty());
+      if (linking) {
+        bool quote = setting.value.find_first_of(" \t'") != std::string::npos;
+        shown.push_back(quote ? fmt::format("{}='{}'", setting.key, setting.value)
+                              : fmt::format("{}={}", setting.key, setting.value));
+      }
+    }
+    if (!shown.empty()) {
+      fmt::print("  go build: {}\n", fmt::join(shown, " "));
+    }
+  } else {
+    fmt::print("  go: {}\n", go.build_info_problem);
+  }
+  fmt::print("  go linker: {}{}\n", go.linker.empty() ? "unknown" : go.linker,
+             go.linker_evidence.empty() ? "" : " (" + go.linker_evidence + ")");
+  if (go.runtime_cgo != GoBinary::RuntimeCgo::Unknown) {
+    fmt::print("  go runtime/cgo: {}\n",
+               go.runtime_cgo == GoBinary::RuntimeCgo::Present ? "yes" : "no");
+  }
+}
+
 void print_text(const Verdict &verdict) {
   fmt::print("{}: {}, {} {}, {}\n", verdict.path, verdict.format_name, verdict.arch,
              verdict.kind, to_string(verdict.linkage));
@@ -50,6 +85,9 @@ void print_text(const Verdict &verdict) {
   }
   if (!verdict.hazards.empty()) {
     fmt::print("  needs glibc's shared NSS at run time: {}\n", describe(verdict.hazards));
+  }
+  if (verdict.go) {
+    print_go(*verdict.go);
   }
   for (const std::string &warning : verdict.warnings) {
     fmt::print("  warning: {}\n", warning);

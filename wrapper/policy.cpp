@@ -143,6 +143,31 @@ std::string dynamic_evidence(const Verdict &verdict) {
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
+namespace {
+
+// Why a Go binary came out dynamic when a static one was asked for: the fake-static trap.
+void explain_dynamic_go_binary(const GoBinary &go, std::vector<std::string> &notes,
+                               std::string &hint) {
+  if (go.linker == "internal") {
+    notes.push_back(fmt::format("linked by Go's internal linker ({}): Go never ran an "
+                                "external linker, so -extldflags were not used",
+                                go.linker_evidence));
+  }
+  if (ldflags_static_request_ignored(go)) {
+    notes.push_back(fmt::format("its -ldflags ask for -extldflags -static without "
+                                "-linkmode=external, which internal linking ignores "
+                                "silently: -ldflags '{}'",
+                                *go.setting("-ldflags")));
+  }
+  if (go.linker == "internal" || ldflags_static_request_ignored(go)) {
+    hint = "build with -ldflags '-linkmode=external -extld=portable-ld' and "
+           "PORTABLE_LD_STATIC=1, or with -toolexec=portable-ld, which forces it; "
+           "CGO_ENABLED=0 links pure Go statically";
+  }
+}
+
+} // namespace
+
 std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements) {
   std::vector<Violation> violations;
   if (requirements.static_required && verdict.linkage != Linkage::Static &&
@@ -169,11 +194,14 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
         hint = "an image counts as static when it imports only Windows system DLLs; link "
                "the others from static archives (MinGW: -static) or ship them beside it";
       }
+      std::vector<std::string> notes{dynamic_evidence(verdict)};
+      if (verdict.go) {
+        explain_dynamic_go_binary(*verdict.go, notes, hint);
+      }
       violations.push_back(
           {fmt::format("'{}': static link requested but output is dynamically linked",
                        verdict.path),
-           {dynamic_evidence(verdict)},
-           std::move(hint)});
+           std::move(notes), std::move(hint)});
     }
   }
   if (requirements.static_required && requirements.nss != NssPolicy::Ignore &&
@@ -203,6 +231,21 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
           "glibc version used for linking; on another system these calls fail"},
          std::move(hint),
          requirements.nss == NssPolicy::Error});
+  }
+  if (verdict.go && verdict.go->linker == "external" &&
+      verdict.go->runtime_cgo == GoBinary::RuntimeCgo::Absent &&
+      (verdict.kind == "executable" || verdict.kind == "pie-executable")) {
+    violations.push_back(
+        {fmt::format("'{}': Go program linked externally without runtime/cgo: it crashes at "
+                     "startup",
+                     verdict.path),
+         {"an externally linked Go program starts its threads through runtime/cgo; Go "
+          "before 1.21 links it only when some package uses cgo (with -tags "
+          "netgo,osusergo none may), and says 'loadinternal: cannot find runtime/cgo'",
+          fmt::format("evidence: linker {} ({}); none of runtime/cgo's messages in .rodata",
+                      verdict.go->linker, verdict.go->linker_evidence)},
+         "add import _ \"runtime/cgo\" to package main (or through go build -overlay), "
+         "build with Go >= 1.21, or build with -toolexec=portable-ld, which adds it"});
   }
   if (requirements.goarch && !requirements.goarch->empty() &&
       verdict.linkage != Linkage::None && verdict.arch != *requirements.goarch) {

@@ -27,78 +27,6 @@ void append_utf8(std::string &out, uint32_t code_point) {
   }
 }
 
-// Unquotes one line written by Go's strconv.Quote (%q); nullopt if it is not one.
-std::optional<std::string> go_unquote(std::string_view line) {
-  if (line.size() < 2 || line.front() != '"' || line.back() != '"') {
-    return std::nullopt;
-  }
-  line = line.substr(1, line.size() - 2);
-  std::string out;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == '"') {
-      return std::nullopt; // an unescaped quote inside: not %q output
-    }
-    if (c != '\\') {
-      out += c;
-      continue;
-    }
-    if (++i >= line.size()) {
-      return std::nullopt;
-    }
-    auto hex_value = [&](size_t digits) -> std::optional<uint32_t> {
-      uint32_t value = 0;
-      for (size_t k = 1; k <= digits; ++k) {
-        if (i + k >= line.size() || !llvm::isHexDigit(line[i + k])) {
-          return std::nullopt;
-        }
-        value = value * 16 + llvm::hexDigitValue(line[i + k]);
-      }
-      i += digits;
-      return value;
-    };
-    switch (line[i]) {
-    case 'a': out += '\a'; break;
-    case 'b': out += '\b'; break;
-    case 'f': out += '\f'; break;
-    case 'n': out += '\n'; break;
-    case 'r': out += '\r'; break;
-    case 't': out += '\t'; break;
-    case 'v': out += '\v'; break;
-    case '\\': out += '\\'; break;
-    case '"': out += '"'; break;
-    case '\'': out += '\''; break;
-    case 'x': {
-      std::optional<uint32_t> value = hex_value(2);
-      if (!value) {
-        return std::nullopt;
-      }
-      out += static_cast<char>(*value); // a raw byte: Go uses \x for invalid UTF-8
-      break;
-    }
-    case 'u':
-    case 'U': {
-      std::optional<uint32_t> value = hex_value(line[i] == 'u' ? 4 : 8);
-      if (!value) {
-        return std::nullopt;
-      }
-      append_utf8(out, *value);
-      break;
-    }
-    default:
-      auto is_octal = [](char d) { return d >= '0' && d <= '7'; };
-      if (i + 2 < line.size() && is_octal(line[i]) && is_octal(line[i + 1]) &&
-          is_octal(line[i + 2])) {
-        out += static_cast<char>((line[i] - '0') * 64 + (line[i + 1] - '0') * 8 +
-                                 (line[i + 2] - '0'));
-        i += 2;
-        break;
-      }
-      return std::nullopt;
-    }
-  }
-  return out;
-}
 
 std::optional<std::vector<std::string>> parse_go_format(std::string_view text) {
   std::vector<std::string> args;
@@ -175,6 +103,78 @@ void expand_into(const std::vector<std::string> &args, int depth, int &files_rea
 }
 
 } // namespace
+
+std::optional<std::string> go_unquote(std::string_view line) {
+  if (line.size() < 2 || line.front() != '"' || line.back() != '"') {
+    return std::nullopt;
+  }
+  line = line.substr(1, line.size() - 2);
+  std::string out;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '"') {
+      return std::nullopt; // an unescaped quote inside: not %q output
+    }
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= line.size()) {
+      return std::nullopt;
+    }
+    auto hex_value = [&](size_t digits) -> std::optional<uint32_t> {
+      uint32_t value = 0;
+      for (size_t k = 1; k <= digits; ++k) {
+        if (i + k >= line.size() || !llvm::isHexDigit(line[i + k])) {
+          return std::nullopt;
+        }
+        value = value * 16 + llvm::hexDigitValue(line[i + k]);
+      }
+      i += digits;
+      return value;
+    };
+    switch (line[i]) {
+    case 'a': out += '\a'; break;
+    case 'b': out += '\b'; break;
+    case 'f': out += '\f'; break;
+    case 'n': out += '\n'; break;
+    case 'r': out += '\r'; break;
+    case 't': out += '\t'; break;
+    case 'v': out += '\v'; break;
+    case '\\': out += '\\'; break;
+    case '"': out += '"'; break;
+    case '\'': out += '\''; break;
+    case 'x': {
+      std::optional<uint32_t> value = hex_value(2);
+      if (!value) {
+        return std::nullopt;
+      }
+      out += static_cast<char>(*value); // a raw byte: Go uses \x for invalid UTF-8
+      break;
+    }
+    case 'u':
+    case 'U': {
+      std::optional<uint32_t> value = hex_value(line[i] == 'u' ? 4 : 8);
+      if (!value) {
+        return std::nullopt;
+      }
+      append_utf8(out, *value);
+      break;
+    }
+    default:
+      auto is_octal = [](char d) { return d >= '0' && d <= '7'; };
+      if (i + 2 < line.size() && is_octal(line[i]) && is_octal(line[i + 1]) &&
+          is_octal(line[i + 2])) {
+        out += static_cast<char>((line[i] - '0') * 64 + (line[i + 1] - '0') * 8 +
+                                 (line[i + 2] - '0'));
+        i += 2;
+        break;
+      }
+      return std::nullopt;
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> parse_response_file(std::string_view text) {
   if (std::optional<std::vector<std::string>> go_args = parse_go_format(text)) {

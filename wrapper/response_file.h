@@ -8,6 +8,7 @@
 // and Clang read.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ ExpandedArgs expand_response_files(const std::vector<std::string> &args);
 // a complete Go quoted string, else libiberty syntax (blanks separate, '...' and "..."
 // group, backslash escapes the next character).
 std::vector<std::string> parse_response_file(std::string_view text);
+
+// Unquotes one string written by Go's strconv.Quote (%q); nullopt if it is not one.
+// (Also the quoting of values in Go's build information.)
+std::optional<std::string> go_unquote(std::string_view quoted);
 
 // Writes `args` to `path` in libiberty syntax.
 llvm::Error write_response_file(const std::string &path, const std::vector<std::string> &args);

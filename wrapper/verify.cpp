@@ -136,6 +136,9 @@ llvm::json::Object to_json(const Verdict &verdict) {
   if (!verdict.warnings.empty()) {
     object["warnings"] = json_strings(verdict.warnings);
   }
+  if (verdict.go) {
+    object["go"] = to_json(*verdict.go);
+  }
   return object;
 }
 

@@ -7,9 +7,12 @@
 // (policy.h), so that `check` and the link wrapper judge identically.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "go_binary.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -49,6 +52,7 @@ struct Verdict {
   std::vector<std::string> undefined;   // undefined dynamic symbols (PE: imported names)
   std::vector<Hazard> hazards;          // static ELF only: see glibc_hazards.cpp
   std::vector<std::string> warnings;    // oddities that do not decide the verdict
+  std::optional<GoBinary> go;           // ELF Go programs: build info, linker, runtime/cgo
 };
 
 // Reads and describes `path`. Errors name the file and the reason (unreadable, not an

@@ -212,26 +212,51 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     return verdict;
   }
 
+  // One walk over the section headers collects what the Go facts and the NSS scan read:
+  // Go's function names live in .gopclntab and C strings in .rodata, so a 15 MB binary
+  // is never scanned whole. Without section headers, the whole file stands in.
+  GoSections go_sections;
+  go_sections.has_section_headers = !sections->empty();
+  for (const typename ELFT::Shdr &section : *sections) {
+    if (section.sh_type == SHT_NOBITS || section.sh_offset > file.size() ||
+        section.sh_size > file.size() - section.sh_offset) {
+      continue;
+    }
+    auto name = elf.getSectionName(section);
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    std::string_view bytes(file.data() + section.sh_offset, section.sh_size);
+    if (*name == ".gopclntab") {
+      go_sections.function_names = bytes;
+    } else if (*name == ".rodata") {
+      go_sections.rodata = bytes;
+    } else if (*name == ".go.buildinfo") {
+      go_sections.build_info = bytes;
+    } else if (*name == ".comment") {
+      go_sections.comment = bytes;
+    } else if (*name == ".gosymtab") {
+      go_sections.has_gosymtab = true;
+    } else if (*name == ".note.go.buildid") {
+      go_sections.has_go_note = true;
+    }
+  }
+  verdict.go = describe_go_binary(go_sections);
+
   bool needs_loader = !verdict.interpreter.empty() || !verdict.needed.empty();
   if (needs_loader || verdict.kind == "shared-library") {
     verdict.linkage = Linkage::Dynamic;
   } else {
     verdict.linkage = verdict.kind == "pie-executable" ? Linkage::StaticPie : Linkage::Static;
     // Static, but perhaps not self-contained: glibc's NSS and iconv (glibc_hazards.cpp).
-    // Go's function names live in .gopclntab and C strings in .rodata: reading only
-    // those keeps the scan of a 15 MB binary small. Without section headers, the file.
     std::vector<std::string_view> function_names;
     StaticImage image;
-    for (const typename ELFT::Shdr &section : *sections) {
-      auto name = elf.getSectionName(section);
-      if (!name) {
-        llvm::consumeError(name.takeError());
-      } else if ((*name == ".gopclntab" || *name == ".rodata") &&
-                 section.sh_type == SHT_PROGBITS && section.sh_offset <= file.size() &&
-                 section.sh_size <= file.size() - section.sh_offset) {
-        std::string_view bytes(file.data() + section.sh_offset, section.sh_size);
-        (*name == ".gopclntab" ? function_names : image.strings).push_back(bytes);
-      }
+    if (!go_sections.function_names.empty()) {
+      function_names.push_back(go_sections.function_names);
+    }
+    if (!go_sections.rodata.empty()) {
+      image.strings.push_back(go_sections.rodata);
     }
     if (sections->empty()) {
       function_names.push_back(std::string_view(file.data(), file.size()));

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// What only a Go binary carries, read from the sections a format reader hands over:
+//  - Go's build information (.go.buildinfo, Go >= 1.18): Go version, main package and
+//    module, and the build settings (-ldflags, -tags, CGO_ENABLED, GOOS, GOARCH, ...);
+//  - which linker made it: Go's internal linker writes .gosymtab and no .comment; an
+//    external C linker brings its toolchain's .comment (from crt1.o and friends);
+//  - whether runtime/cgo is in it. An externally linked Go program needs runtime/cgo to
+//    start (it sets up threads and TLS through libc): Go < 1.21 links it only when a
+//    package uses cgo, so `-tags netgo,osusergo -linkmode=external` makes a binary that
+//    dies at its first instruction (issue #3 §4). runtime/cgo's C code leaves its
+//    "runtime/cgo: ..." messages in .rodata, which survive -s and strip.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llvm/Support/JSON.h"
+
+namespace portable_ld {
+
+struct GoBuildSetting {
+  std::string key;   // "-ldflags", "CGO_ENABLED", "GOARCH", "vcs.revision", ...
+  std::string value; // unquoted
+};
+
+struct GoBinary {
+  // From .go.buildinfo; empty when it is missing or in the pre-1.18 pointer layout.
+  bool has_build_info = false;
+  std::string build_info_problem; // why has_build_info is false, for the report
+  std::string version;            // "go1.19.8"
+  std::string path;               // main package, "example.com/server"
+  std::string main_module;        // "example.com/server (devel)"
+  std::vector<GoBuildSetting> settings;
+
+  std::string linker;          // "internal", "external", or "" when there is no evidence
+  std::string linker_evidence; // e.g. ".comment: GCC: (Debian 12.2.0-14) 12.2.0"
+  enum class RuntimeCgo { Unknown, Present, Absent } runtime_cgo = RuntimeCgo::Unknown;
+
+  const std::string *setting(std::string_view key) const;
+};
+
+// The sections of one Go binary (views into the mapped file; empty when absent).
+struct GoSections {
+  std::string_view build_info;     // .go.buildinfo
+  std::string_view function_names; // .gopclntab
+  std::string_view rodata;         // .rodata: C string constants
+  std::string_view comment;        // .comment
+  bool has_gosymtab = false;       // .gosymtab
+  bool has_go_note = false;        // .note.go.buildid
+  bool has_section_headers = true;
+};
+
+// nullopt when nothing marks the file as a Go program.
+std::optional<GoBinary> describe_go_binary(const GoSections &sections);
+
+// The Go >= 1.18 build-information blob; exposed for tests of odd inputs.
+bool parse_go_build_info(std::string_view blob, GoBinary &into);
+
+// `-ldflags` asks for -extldflags ... -static but not for -linkmode=external: under Go's
+// default internal linking the request was silently ignored (the fake-static trap).
+bool ldflags_static_request_ignored(const GoBinary &go);
+
+llvm::json::Object to_json(const GoBinary &go);
+
+} // namespace portable_ld
