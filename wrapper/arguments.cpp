@@ -164,6 +164,8 @@ const char *to_string(Role role) {
     return "final-link";
   case Role::Other:
     return "other";
+  case Role::GoLink:
+    return "go-link";
   }
   return "other";
 }

@@ -23,6 +23,7 @@ enum class Role {
   CgoLink,     // cgo's intermediate dynimport link (-o .../_cgo_.o)
   FinalLink,   // a link that produces an executable or shared library
   Other,       // anything else (no inputs, -r partial links, ...)
+  GoLink,      // not a driver call: Go's cmd/link itself, run under -toolexec=portable-ld
 };
 const char *to_string(Role role);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "config.h"
 #include "response_file.h"
 #include "verify.h"
 
@@ -110,40 +111,6 @@ void parse_module_info(std::string_view info, GoBinary &go) {
   }
 }
 
-// Go's -ldflags value split the way cmd/link's flag parser sees it: blanks separate,
-// quotes group (cmd/internal/quoted).
-std::vector<std::string> split_go_flags(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (char c : text) {
-    if (quote) {
-      if (c == quote) {
-        quote = 0;
-      } else {
-        word += c;
-      }
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      in_word = true;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (in_word) {
-        words.push_back(std::move(word));
-        word.clear();
-        in_word = false;
-      }
-    } else {
-      word += c;
-      in_word = true;
-    }
-  }
-  if (in_word) {
-    words.push_back(std::move(word));
-  }
-  return words;
-}
-
 } // namespace
 
 const std::string *GoBinary::setting(std::string_view key) const {
@@ -216,12 +183,29 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
   return go;
 }
 
+bool extldflags_request_static(const std::string &extldflags) {
+  llvm::Expected<std::vector<std::string>> flags = split_command_words(extldflags);
+  if (!flags) {
+    llvm::consumeError(flags.takeError());
+    return false;
+  }
+  return std::any_of(flags->begin(), flags->end(), [](const std::string &flag) {
+    return flag == "-static" || flag == "--static" || flag == "-static-pie";
+  });
+}
+
 bool ldflags_static_request_ignored(const GoBinary &go) {
   const std::string *ldflags = go.setting("-ldflags");
   if (!ldflags) {
     return false;
   }
-  std::vector<std::string> words = split_go_flags(*ldflags);
+  // cmd/go splits -ldflags as cmd/internal/quoted does, and so does split_command_words.
+  llvm::Expected<std::vector<std::string>> split = split_command_words(*ldflags);
+  if (!split) {
+    llvm::consumeError(split.takeError());
+    return false;
+  }
+  std::vector<std::string> &words = *split;
   bool static_request = false;
   bool external = false;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -240,9 +224,7 @@ bool ldflags_static_request_ignored(const GoBinary &go) {
       return std::nullopt;
     };
     if (std::optional<std::string> extld = value_of("-extldflags")) {
-      for (const std::string &flag : split_go_flags(*extld)) {
-        static_request |= flag == "-static" || flag == "--static" || flag == "-static-pie";
-      }
+      static_request = extldflags_request_static(*extld);
     } else if (std::optional<std::string> mode = value_of("-linkmode")) {
       external = *mode == "external";
     }

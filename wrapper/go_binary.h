@@ -59,6 +59,9 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections);
 // The Go >= 1.18 build-information blob; exposed for tests of odd inputs.
 bool parse_go_build_info(std::string_view blob, GoBinary &into);
 
+// cmd/link's -extldflags value (one string, split as Go splits it) asks for a static link.
+bool extldflags_request_static(const std::string &extldflags);
+
 // `-ldflags` asks for -extldflags ... -static but not for -linkmode=external: under Go's
 // default internal linking the request was silently ignored (the fake-static trap).
 bool ldflags_static_request_ignored(const GoBinary &go);

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Entry point. Invoked under its own name, portable-ld answers --help, --version, the
-// `check` subcommand and launcher mode (--launcher DRIVER); every other command line (and
+// `check` subcommand, launcher mode (--launcher DRIVER) and -toolexec calls (a Go tool's
+// path first); every other command line (and
 // every command line when installed under another name, e.g. as `cc`) is a
 // compiler-driver invocation to wrap.
 #include <string>
 #include <vector>
 
 #include "driver.h"
+#include "toolexec.h"
 
 #include "llvm/Support/Path.h"
 
@@ -30,6 +32,9 @@ int main(int argc, char **argv) {
     }
     if (args[1] == "check") {
       return portable_ld::run_check({args.begin() + 2, args.end()});
+    }
+    if (portable_ld::is_toolexec_call(args)) {
+      return portable_ld::run_toolexec(args);
     }
   }
   return portable_ld::run_wrapper(args);

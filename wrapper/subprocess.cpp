@@ -123,7 +123,9 @@ std::vector<std::string> environment_with(const std::string &name, const std::st
       env.emplace_back(*entry);
     }
   }
-  env.push_back(prefix + value);
+  if (!name.empty()) {
+    env.push_back(prefix + value);
+  }
   return env;
 }
 
@@ -139,6 +141,10 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
                                      "cannot create a pipe: %s", std::strerror(errno));
     }
     posix_spawn_file_actions_adddup2(actions.get(), pipe_fds[1], 2);
+  }
+  if (!request.stdout_path.empty()) {
+    posix_spawn_file_actions_addopen(actions.get(), 1, request.stdout_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
   }
 
   // The child starts with our original signal mask. Dispositions are inherited as exec

@@ -32,6 +32,7 @@ struct SpawnRequest {
   std::vector<std::string> argv; // argv[0] first
   std::vector<std::string> env;  // full environment, NAME=value
   StderrMode stderr_mode = StderrMode::Inherit;
+  std::string stdout_path; // when set, the child's stdout goes to this new file
 };
 
 struct SpawnResult {
@@ -47,7 +48,7 @@ llvm::Expected<std::string> resolve_program(const std::string &name);
 // reason (strerror text) and its error code the errno.
 llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request);
 
-// The environment of this process with `name` set to `value`.
+// The environment of this process with `name` set to `value` (an empty name: unchanged).
 std::vector<std::string> environment_with(const std::string &name, const std::string &value);
 
 } // namespace portable_ld

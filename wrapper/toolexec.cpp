@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "toolexec.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+#include "config.h"
+#include "diagnostics.h"
+#include "driver.h"
+#include "go_binary.h"
+#include "log.h"
+#include "policy.h"
+#include "subprocess.h"
+#include "verify.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+extern char **environ;
+
+namespace portable_ld {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The last value of Go flag `name` (-name=v, -name v, --name=v, --name v); Go's flag
+// package keeps the last. cmd/go passes the main package's archive last, after the
+// flags, so it is not looked at; values of other flags are skipped as non-flags.
+std::optional<std::string> last_flag_value(const std::vector<std::string> &args,
+                                           llvm::StringRef name) {
+  std::optional<std::string> value;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (!arg.consume_front("-")) {
+      continue;
+    }
+    arg.consume_front("-");
+    if (!arg.consume_front(name)) {
+      continue;
+    }
+    if (arg.consume_front("=")) {
+      value = arg.str();
+    } else if (arg.empty() && i + 2 < args.size()) {
+      value = args[++i];
+    }
+  }
+  return value;
+}
+
+int exec_untouched(const std::string &program, const std::vector<std::string> &argv,
+                   Diagnostics &diagnostics) {
+  std::vector<char *> argv_c;
+  for (const std::string &arg : argv) {
+    argv_c.push_back(const_cast<char *>(arg.c_str()));
+  }
+  argv_c.push_back(nullptr);
+  ::execve(program.c_str(), argv_c.data(), environ);
+  int saved = errno;
+  diagnostics.error("-toolexec: cannot run '{}': {}", program, std::strerror(saved));
+  return saved == ENOENT ? k_exit_not_found : k_exit_cannot_execute;
+}
+
+llvm::Expected<std::string> read_file(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    return llvm::createStringError(buffer.getError(), "cannot read '%s': %s", path.c_str(),
+                                   buffer.getError().message().c_str());
+  }
+  return (*buffer)->getBuffer().str();
+}
+
+// Runs `argv` with its stdout in a temporary file and returns that output.
+llvm::Expected<std::string> run_for_stdout(const std::string &program,
+                                           const std::vector<std::string> &argv,
+                                           std::vector<std::string> env, int &exit_code) {
+  llvm::SmallString<128> path;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "out", path)) {
+    return llvm::createStringError(error, "cannot create a temporary file: %s",
+                                   error.message().c_str());
+  }
+  SpawnRequest request{program, argv, std::move(env), StderrMode::Inherit, path.str().str()};
+  llvm::Expected<SpawnResult> result = spawn_and_wait(request);
+  llvm::Expected<std::string> output = result ? read_file(request.stdout_path)
+                                              : llvm::Expected<std::string>(result.takeError());
+  llvm::sys::fs::remove(path);
+  if (output && result) {
+    exit_code = result->status.shell_code();
+  }
+  return output;
+}
+
+// `link -V=full` prints "link version go1.19.8 [...]"; cmd/go hashes the whole line of a
+// release into the link's cache key, so the guard's policy appended here separates the
+// cached binaries of guarded, unguarded and differently guarded builds.
+int print_link_version(const std::string &tool, const std::vector<std::string> &argv,
+                       const Config &config, Diagnostics &diagnostics) {
+  int exit_code = 0;
+  llvm::Expected<std::string> output =
+      run_for_stdout(tool, {argv.begin() + 1, argv.end()}, {}, exit_code);
+  if (!output) {
+    diagnostics.error("-toolexec: {}", llvm::toString(output.takeError()));
+    return k_exit_internal;
+  }
+  llvm::StringRef line = llvm::StringRef(*output).rtrim("\n");
+  fmt::print("{} [portable-ld {} toolexec guard{}]\n", line.str(), k_version,
+             config.static_requested ? ": static" : "");
+  return exit_code;
+}
+
+// cmd/go links runtime/cgo only when it knows the link is external: when the guard makes
+// it so, the import config may lack it (and, before Go 1.21, always does under
+// -tags netgo,osusergo). `go list -export` gives the compiled package and those of its
+// dependencies, from the build cache; the ones the config lacks are appended to a copy.
+llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
+                                            const std::string &importcfg,
+                                            std::vector<ArgumentChange> &changes) {
+  llvm::Expected<std::string> config = read_file(importcfg);
+  if (!config) {
+    return config.takeError();
+  }
+  std::vector<std::string> present;
+  for (llvm::StringRef rest = *config; !rest.empty();) {
+    auto [line, next] = rest.split('\n');
+    rest = next;
+    if (line.consume_front("packagefile ")) {
+      present.push_back(line.split('=').first.str());
+    }
+  }
+  if (std::find(present.begin(), present.end(), "runtime/cgo") != present.end()) {
+    return importcfg;
+  }
+  // GOROOT/pkg/tool/GOOS_GOARCH/link -> GOROOT/bin/go, the go command of this very build.
+  llvm::StringRef goroot = link_tool;
+  for (int i = 0; i < 4; ++i) {
+    goroot = llvm::sys::path::parent_path(goroot);
+  }
+  llvm::SmallString<128> go(goroot);
+  llvm::sys::path::append(go, "bin", "go");
+  int exit_code = 0;
+  llvm::Expected<std::string> listed = run_for_stdout(
+      go.str().str(),
+      {"go", "list", "-deps", "-export", "-f",
+       "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}", "runtime/cgo"},
+      environment_with("CGO_ENABLED", "1"), exit_code);
+  if (!listed) {
+    return listed.takeError();
+  }
+  if (exit_code != 0) {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "'%s list -export runtime/cgo' failed (exit %d)",
+                                   go.c_str(), exit_code);
+  }
+  std::string merged = *config;
+  if (!merged.empty() && merged.back() != '\n') {
+    merged += '\n';
+  }
+  for (llvm::StringRef rest = *listed; !rest.empty();) {
+    auto [line, next] = rest.split('\n');
+    rest = next;
+    llvm::StringRef entry = line;
+    if (entry.consume_front("packagefile ") &&
+        std::find(present.begin(), present.end(), entry.split('=').first) == present.end()) {
+      merged += line.str() + "\n";
+    }
+  }
+  std::string copy = importcfg + ".portable-ld";
+  std::error_code error;
+  llvm::raw_fd_ostream out(copy, error);
+  if (error) {
+    return llvm::createStringError(error, "cannot write '%s': %s", copy.c_str(),
+                                   error.message().c_str());
+  }
+  out << merged;
+  changes.push_back({"replace", "-importcfg " + importcfg, "-importcfg " + copy,
+                     "an external link needs runtime/cgo, which the import config lacked"});
+  return copy;
+}
+
+class GuardedLink {
+public:
+  GuardedLink(const std::vector<std::string> &argv, Config config)
+      : m_start(Clock::now()), m_config(std::move(config)) {
+    m_record.role = Role::GoLink;
+    m_record.argv_received = argv;
+  }
+  int run();
+
+private:
+  int finish(int exit_code, const std::string &result);
+
+  Clock::time_point m_start;
+  Config m_config;
+  Diagnostics m_diagnostics;
+  InvocationRecord m_record;
+};
+
+int GuardedLink::run() {
+  const std::string &tool = m_record.argv_received[1];
+  std::vector<std::string> args(m_record.argv_received.begin() + 2, m_record.argv_received.end());
+  std::optional<std::string> extldflags = last_flag_value(args, "extldflags");
+  if (extldflags && extldflags_request_static(*extldflags)) {
+    m_record.static_requested = true;
+    m_record.static_source = StaticSource::Arguments;
+  } else if (m_config.static_requested) {
+    m_record.static_requested = true;
+    m_record.static_source = m_config.static_source;
+  }
+  if (!m_record.static_requested || args.empty() || args.back().starts_with("-")) {
+    return exec_untouched(tool, {m_record.argv_received.begin() + 1, m_record.argv_received.end()},
+                          m_diagnostics);
+  }
+
+  // Flags go before the main package's archive, which cmd/go passes last.
+  std::vector<std::string> added;
+  if (last_flag_value(args, "linkmode").value_or("") != "external") {
+    added.push_back("-linkmode=external");
+    m_record.changes.push_back({"add", "", added.back(),
+                                "a static request needs an external link: Go's internal "
+                                "linker ignores -extldflags"});
+  }
+  std::vector<std::string> env = environment_with("", "");
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  std::string extld = last_flag_value(args, "extld").value_or("gcc");
+  llvm::Expected<std::string> extld_program = resolve_program(extld);
+  bool extld_is_self = false;
+  if (extld_program) {
+    llvm::sys::fs::equivalent(*extld_program, self, extld_is_self);
+  } else {
+    llvm::consumeError(extld_program.takeError());
+  }
+  if (!extld_is_self) {
+    added.push_back("-extld=" + self);
+    m_record.changes.push_back({"add", "", added.back(),
+                                "the external link runs through portable-ld, which makes it "
+                                "static and verifies it"});
+    // Go's own choice of C compiler (CC, CXX for C++ packages) stays the backend, unless
+    // PORTABLE_LD_CC or the config file names one.
+    if (m_config.backend_origin == "default") {
+      env = environment_with("PORTABLE_LD_CC", extld);
+    }
+  }
+  if (std::optional<std::string> importcfg = last_flag_value(args, "importcfg")) {
+    llvm::Expected<std::string> with_cgo = add_runtime_cgo(tool, *importcfg, m_record.changes);
+    if (!with_cgo) {
+      m_diagnostics.error("-toolexec: cannot add runtime/cgo to the link: {}",
+                          llvm::toString(with_cgo.takeError()));
+      m_diagnostics.hint("add import _ \"runtime/cgo\" to package main; an external link "
+                         "without it crashes at startup");
+      return finish(k_exit_internal, "error");
+    }
+    if (*with_cgo != *importcfg) {
+      added.push_back("-importcfg=" + *with_cgo);
+    }
+  }
+  std::vector<std::string> argv_run{m_record.argv_received[1]};
+  argv_run.insert(argv_run.end(), args.begin(), args.end() - 1);
+  argv_run.insert(argv_run.end(), added.begin(), added.end());
+  argv_run.push_back(args.back());
+  m_record.argv_run = argv_run;
+  m_record.backend = tool;
+
+  Clock::time_point link_start = Clock::now();
+  llvm::Expected<SpawnResult> linked =
+      spawn_and_wait({tool, argv_run, std::move(env), StderrMode::Inherit, ""});
+  m_record.backend_ms = ms_since(link_start);
+  if (!linked) {
+    m_diagnostics.error("-toolexec: cannot run '{}': {}", tool,
+                        llvm::toString(linked.takeError()));
+    return finish(k_exit_cannot_execute, "error");
+  }
+  m_record.backend_status = linked->status;
+  if (linked->status.shell_code() != 0) {
+    return finish(linked->status.shell_code(), "backend-failed");
+  }
+
+  // cmd/link may rewrite what the external linker wrote (strip, compress, sign): the
+  // file Go installs is the one to judge. The NSS warnings were the extld's to give.
+  std::string output = last_flag_value(args, "o").value_or("a.out");
+  m_record.output = output;
+  Clock::time_point verify_start = Clock::now();
+  llvm::Expected<Verdict> verdict = inspect_file(output);
+  m_record.verify_ms = ms_since(verify_start);
+  if (!verdict) {
+    std::string reason = llvm::toString(verdict.takeError());
+    m_diagnostics.error("-toolexec: link succeeded but its output cannot be verified: {}",
+                        reason);
+    m_record.errors.push_back(reason);
+    return finish(k_exit_bad_output, "bad-output");
+  }
+  m_record.verdict = *verdict;
+  Requirements requirements;
+  requirements.static_required = true;
+  requirements.nss = m_config.nss;
+  if (const char *goarch = std::getenv("GOARCH"); goarch && *goarch) {
+    requirements.goarch = goarch;
+  }
+  bool failed = false;
+  for (const Violation &violation : judge(*verdict, requirements)) {
+    if (!violation.fatal) {
+      m_record.warnings.push_back(violation.message);
+      continue;
+    }
+    failed = true;
+    m_diagnostics.error("{}", violation.message);
+    m_record.errors.push_back(violation.message);
+    for (const std::string &note : violation.notes) {
+      m_diagnostics.note("{}", note);
+    }
+    if (!violation.hint.empty()) {
+      m_diagnostics.hint("{}", violation.hint);
+    }
+  }
+  if (failed) {
+    llvm::sys::fs::remove(output);
+    return finish(k_exit_not_static, "verify-failed");
+  }
+  return finish(0, "ok");
+}
+
+int GuardedLink::finish(int exit_code, const std::string &result) {
+  m_record.exit_code = exit_code;
+  m_record.result = result;
+  m_record.total_ms = ms_since(m_start);
+  if (m_config.log_path) {
+    append_log(*m_config.log_path, to_json(m_record, m_config), m_diagnostics, true);
+  }
+  return exit_code;
+}
+
+} // namespace
+
+bool is_toolexec_call(const std::vector<std::string> &argv) {
+  if (argv.size() < 2 || argv[1].empty() || argv[1][0] == '-' || argv[1][0] == '@') {
+    return false;
+  }
+  if (argv.size() >= 3 && argv[2] == "-###") {
+    return true; // cmd/go's compiler identity query: `CC -### -x c -c -`
+  }
+  if (!llvm::sys::path::is_absolute(argv[1]) || !llvm::sys::fs::can_execute(argv[1])) {
+    return false;
+  }
+  return (argv.size() >= 3 && argv[2] == "-V=full") || std::getenv("TOOLEXEC_IMPORTPATH");
+}
+
+int run_toolexec(const std::vector<std::string> &argv) {
+  Diagnostics diagnostics;
+  std::vector<std::string> tool_argv(argv.begin() + 1, argv.end());
+  if (argv.size() >= 3 && argv[2] == "-###") {
+    llvm::Expected<std::string> program = resolve_program(argv[1]);
+    if (!program) {
+      diagnostics.error("-toolexec: cannot run '{}': {}", argv[1],
+                        llvm::toString(program.takeError()));
+      return k_exit_not_found;
+    }
+    return exec_untouched(*program, tool_argv, diagnostics);
+  }
+  if (llvm::sys::path::filename(argv[1]) != "link") {
+    return exec_untouched(argv[1], tool_argv, diagnostics);
+  }
+  llvm::Expected<Config> config = load_config();
+  if (!config) {
+    diagnostics.error("{}", llvm::toString(config.takeError()));
+    return k_exit_usage;
+  }
+  if (argv.size() == 3 && argv[2] == "-V=full") {
+    return print_link_version(argv[1], argv, *config, diagnostics);
+  }
+  return GuardedLink(argv, std::move(*config)).run();
+}
+
+} // namespace portable_ld
