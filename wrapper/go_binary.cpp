@@ -176,8 +176,8 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
   }
 
   if (!sections.rodata.empty()) {
-    bool present = contains(sections.rodata, "runtime/cgo: ") ||
-                   contains(sections.function_names, "runtime/cgo.");
+    // Not .gopclntab: its file table names runtime's own cgo.go ("runtime/cgo.go").
+    bool present = contains(sections.rodata, "runtime/cgo: ");
     go.runtime_cgo = present ? GoBinary::RuntimeCgo::Present : GoBinary::RuntimeCgo::Absent;
   }
   return go;
