@@ -175,7 +175,9 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
     go.linker_evidence = "Go's own: .gosymtab, no .comment";
   }
 
-  if (!sections.rodata.empty()) {
+  // Only an external link needs runtime/cgo (and only it is judged): other binaries are
+  // spared a scan of .rodata.
+  if (go.linker == "external" && !sections.rodata.empty()) {
     // Not .gopclntab: its file table names runtime's own cgo.go ("runtime/cgo.go").
     bool present = contains(sections.rodata, "runtime/cgo: ");
     go.runtime_cgo = present ? GoBinary::RuntimeCgo::Present : GoBinary::RuntimeCgo::Absent;
