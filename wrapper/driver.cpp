@@ -424,13 +424,17 @@ USAGE:
   go build -ldflags '-linkmode=external -extld=portable-ld' .
   PORTABLE_LD_STATIC=1 go build -ldflags '-linkmode=external -extld=portable-ld' .
   CC=portable-ld go build .
+  PORTABLE_LD_STATIC=1 go build -toolexec=portable-ld .
+                      toolexec guard: when static is requested, force an external,
+                      verified link (Go's internal linker ignores -extldflags)
 
 SETTINGS (environment first, then the config file):
 {}
 EXIT CODES (wrapper): the backend's own status (128+n when killed by signal n), or
   64 bad setting, recursion or impossible static request; 65 output failed verification
   (removed); 66 output missing or unreadable; 70 internal error; 126 backend cannot be
-  executed; 127 backend not found.
+  executed; 127 backend not found. Under -toolexec the Go tool's status takes the
+  backend's place, and 70 also means runtime/cgo could not be added to the link.
 EXIT CODES (check): 0 all pass; 1 a requirement failed; 2 a file is unreadable or not an
   object file.
 
