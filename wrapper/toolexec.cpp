@@ -91,8 +91,11 @@ llvm::Expected<std::string> run_for_stdout(const std::string &program,
   }
   SpawnRequest request{program, argv, std::move(env), StderrMode::Inherit, path.str().str()};
   llvm::Expected<SpawnResult> result = spawn_and_wait(request);
-  llvm::Expected<std::string> output = result ? read_file(request.stdout_path)
-                                              : llvm::Expected<std::string>(result.takeError());
+  llvm::Expected<std::string> output =
+      result ? read_file(request.stdout_path)
+             : llvm::Expected<std::string>(llvm::createStringError(
+                   std::errc::no_such_file_or_directory, "cannot run '%s': %s",
+                   program.c_str(), llvm::toString(result.takeError()).c_str()));
   llvm::sys::fs::remove(path);
   if (output && result) {
     exit_code = result->status.shell_code();
@@ -112,9 +115,17 @@ int print_link_version(const std::string &tool, const std::vector<std::string> &
     diagnostics.error("-toolexec: {}", llvm::toString(output.takeError()));
     return k_exit_internal;
   }
+  // Everything that decides what a guarded link writes or accepts: the static request,
+  // the backend, and the NSS policy (under =error a cached binary must not pass).
   llvm::StringRef line = llvm::StringRef(*output).rtrim("\n");
-  fmt::print("{} [portable-ld {} toolexec guard{}]\n", line.str(), k_version,
-             config.static_requested ? ": static" : "");
+  std::string policy;
+  if (config.static_requested) {
+    policy = fmt::format(": static, nss={}", to_string(config.nss));
+  }
+  if (config.backend_origin != "default") {
+    policy += fmt::format("{}cc={}", policy.empty() ? ": " : ", ", fmt::join(config.backend, " "));
+  }
+  fmt::print("{} [portable-ld {} toolexec guard{}]\n", line.str(), k_version, policy);
   return exit_code;
 }
 
@@ -216,7 +227,9 @@ int GuardedLink::run() {
     m_record.static_requested = true;
     m_record.static_source = m_config.static_source;
   }
-  if (!m_record.static_requested || args.empty() || args.back().starts_with("-")) {
+  // A c-archive is an ar archive for another link to use: nothing to force or verify.
+  bool archive = last_flag_value(args, "buildmode").value_or("") == "c-archive";
+  if (!m_record.static_requested || archive || args.empty() || args.back().starts_with("-")) {
     return exec_untouched(tool, {m_record.argv_received.begin() + 1, m_record.argv_received.end()},
                           m_diagnostics);
   }
@@ -319,10 +332,16 @@ int GuardedLink::run() {
     }
     if (!violation.hint.empty()) {
       m_diagnostics.hint("{}", violation.hint);
+    } else {
+      m_diagnostics.hint("see the final-link record of this link in the log (PORTABLE_LD_LOG) "
+                         "for the command the external linker ran");
     }
   }
   if (failed) {
-    llvm::sys::fs::remove(output);
+    // As after a failed final link: a build must not mistake it for a good binary.
+    if (!llvm::sys::fs::remove(output)) {
+      m_diagnostics.note("removed '{}'", output);
+    }
     return finish(k_exit_not_static, "verify-failed");
   }
   return finish(0, "ok");
@@ -359,8 +378,7 @@ int run_toolexec(const std::vector<std::string> &argv) {
   if (argv.size() >= 3 && argv[2] == "-###") {
     llvm::Expected<std::string> program = resolve_program(argv[1]);
     if (!program) {
-      diagnostics.error("-toolexec: cannot run '{}': {}", argv[1],
-                        llvm::toString(program.takeError()));
+      diagnostics.error("-toolexec: {}", llvm::toString(program.takeError()));
       return k_exit_not_found;
     }
     return exec_untouched(*program, tool_argv, diagnostics);
