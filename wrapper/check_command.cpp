@@ -12,6 +12,7 @@
 #include "diagnostics.h"
 #include "driver.h"
 #include "policy.h"
+#include "portability_policy.h"
 #include "verify.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -27,6 +28,9 @@ struct CheckOptions {
   bool json = false;
   std::string goarch;
   std::string nss = "warn";
+  std::string policy;
+  std::vector<std::string> max_versions[4]; // per k_version_families entry
+  std::string allow_libs;
   std::vector<std::string> files;
 };
 
@@ -83,6 +87,15 @@ void print_text(const Verdict &verdict) {
   if (!verdict.undefined.empty()) {
     fmt::print("  undefined dynamic symbols: {}\n", verdict.undefined.size());
   }
+  if (verdict.format == "elf" && verdict.linkage == Linkage::Dynamic) {
+    std::vector<std::string> newest;
+    for (const FamilyVersion &entry : newest_versions(verdict)) {
+      newest.push_back(entry.family + " " + entry.version);
+    }
+    if (!newest.empty()) {
+      fmt::print("  newest symbol versions: {}\n", fmt::join(newest, ", "));
+    }
+  }
   if (!verdict.hazards.empty()) {
     fmt::print("  needs glibc's shared NSS at run time: {}\n", describe(verdict.hazards));
   }
@@ -110,6 +123,12 @@ int run_check(const std::vector<std::string> &args) {
       ("json", po::bool_switch(&options.json), "print one JSON object per file")
       ("goarch", po::value(&options.goarch), "fail unless every file is for this GOARCH")
       ("nss", po::value(&options.nss), "with --static, a static file that still needs glibc's NSS: error, warn (default) or ignore")
+      ("policy", po::value(&options.policy), "dynamic files: portability preset (manylinux2014, manylinux_2_28, debian12)")
+      ("max-glibc", po::value(&options.max_versions[0]), "dynamic files: newest GLIBC_ symbol version allowed, e.g. 2.17")
+      ("max-glibcxx", po::value(&options.max_versions[1]), "... newest GLIBCXX_ version (libstdc++)")
+      ("max-cxxabi", po::value(&options.max_versions[2]), "... newest CXXABI_ version (libstdc++)")
+      ("max-gcc", po::value(&options.max_versions[3]), "... newest GCC_ version (libgcc_s)")
+      ("allow-libs", po::value(&options.allow_libs), "dynamic files: the only libraries they may need (comma-separated), besides the preset's")
       ("help", "print this help")
       ("version", "print the version");
   po::options_description all;
@@ -157,6 +176,32 @@ int run_check(const std::vector<std::string> &args) {
     return k_check_unreadable;
   }
   requirements.nss = *nss;
+  // The same semantics as the settings: the preset, then explicit limits and libraries.
+  if (!options.policy.empty()) {
+    llvm::Expected<PortabilityPolicy> preset = portability_preset(options.policy, "--policy");
+    if (!preset) {
+      diagnostics.error("check: {}", llvm::toString(preset.takeError()));
+      return k_check_unreadable;
+    }
+    requirements.portability = std::move(*preset);
+  }
+  for (size_t i = 0; i < std::size(k_version_families); ++i) {
+    std::string family = k_version_families[i];
+    for (const std::string &version : options.max_versions[i]) {
+      if (llvm::Error error = set_max_version(requirements.portability, family, version,
+                                              "--max-" + llvm::StringRef(family).lower())) {
+        diagnostics.error("check: {}", llvm::toString(std::move(error)));
+        return k_check_unreadable;
+      }
+    }
+  }
+  if (!options.allow_libs.empty()) {
+    if (llvm::Error error =
+            set_allowed_libs(requirements.portability, options.allow_libs, "--allow-libs")) {
+      diagnostics.error("check: {}", llvm::toString(std::move(error)));
+      return k_check_unreadable;
+    }
+  }
   if (!options.goarch.empty()) {
     requirements.goarch = options.goarch;
   }

@@ -32,6 +32,13 @@ constexpr Setting k_settings[] = {
   {"nss",    "PORTABLE_LD_NSS",    "error|warn|ignore", "a static link that still needs glibc's NSS at run time (getaddrinfo, getpwnam, ...): fail, warn or stay silent (default: warn)"},
   {"log",    "PORTABLE_LD_LOG",    "PATH|-|off",  "JSON-lines log: absolute path, - for stderr, off to disable (default: $XDG_STATE_HOME/portable-ld/links.jsonl, else ~/.local/state/portable-ld/links.jsonl, else off)"},
   {"static", "PORTABLE_LD_STATIC", "BOOL",        "final links must be static: 1/true/yes/on or 0/false/no/off (default: 0)"},
+  {"libc",   "PORTABLE_LD_LIBC",   "glibc|musl",  "musl: every invocation runs musl-gcc (Debian: musl-tools) and final links are static, with no NSS (default: glibc, the backend's own)"},
+  {"policy", "PORTABLE_LD_POLICY", "NAME",        "portability preset for dynamic outputs: manylinux2014, manylinux_2_28 or debian12 (default: none)"},
+  {"max_glibc",   "PORTABLE_LD_MAX_GLIBC",   "VERSION", "dynamic outputs need at most this GLIBC_ symbol version, e.g. 2.17"},
+  {"max_glibcxx", "PORTABLE_LD_MAX_GLIBCXX", "VERSION", "... at most this GLIBCXX_ version (libstdc++), e.g. 3.4.19"},
+  {"max_cxxabi",  "PORTABLE_LD_MAX_CXXABI",  "VERSION", "... at most this CXXABI_ version (libstdc++), e.g. 1.3.7"},
+  {"max_gcc",     "PORTABLE_LD_MAX_GCC",     "VERSION", "... at most this GCC_ version (libgcc_s), e.g. 4.8.0"},
+  {"allow_libs",  "PORTABLE_LD_ALLOW_LIBS",  "LIBS",    "dynamic outputs may need only these libraries (comma-separated sonames), besides a preset's"},
 };
 // clang-format on
 constexpr const char *k_config_env = "PORTABLE_LD_CONFIG";
@@ -42,6 +49,14 @@ po::options_description settings_description() {
     description.add_options()(setting.key, po::value<std::string>());
   }
   return description;
+}
+
+std::string setting_keys() {
+  std::string keys;
+  for (const Setting &setting : k_settings) {
+    keys += (keys.empty() ? "" : ", ") + std::string(setting.key);
+  }
+  return keys;
 }
 
 std::string env_to_key(const std::string &name) {
@@ -89,8 +104,9 @@ llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::stri
     po::store(po::parse_config_file(stream, settings_description(), false), map);
   } catch (const po::unknown_option &e) {
     return llvm::createStringError(std::errc::invalid_argument,
-                                   "'%s': '%s' is not a portable-ld setting (valid keys: cc, log, nss, static)",
-                                   path.c_str(), e.get_option_name().c_str());
+                                   "'%s': '%s' is not a portable-ld setting (valid keys: %s)",
+                                   path.c_str(), e.get_option_name().c_str(),
+                                   setting_keys().c_str());
   } catch (const po::error &e) {
     return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
                                    e.what());
@@ -268,12 +284,64 @@ llvm::Expected<Config> load_config() {
     }
   }
 
+  // musl: a static libc without NSS. musl-gcc wraps the system gcc with musl's headers,
+  // libraries and startup files, for compiles and links alike; a dynamic musl binary
+  // would need musl's loader, which glibc systems lack, so final links are static.
+  if (auto it = values.find("libc"); it != values.end()) {
+    std::string libc = llvm::StringRef(it->second.value).trim().lower();
+    if (libc != "glibc" && libc != "musl") {
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "%s: invalid value '%s' (expected glibc or musl)",
+                                     it->second.origin.c_str(), it->second.value.c_str());
+    }
+    config.libc = libc;
+    if (libc == "musl") {
+      if (config.backend_origin == "default") {
+        config.backend = {"musl-gcc"};
+        config.backend_origin = it->second.origin + "=musl";
+        config.backend_package_hint = "install musl-gcc (Debian: apt-get install musl-tools), "
+                                      "or set PORTABLE_LD_CC to a musl C compiler";
+      }
+      if (!config.static_requested) {
+        config.static_requested = true;
+        config.static_source = it->second.origin.starts_with("PORTABLE_LD_")
+                                   ? StaticSource::Environment
+                                   : StaticSource::ConfigFile;
+      }
+    }
+  }
+
   if (auto it = values.find("nss"); it != values.end()) {
     llvm::Expected<NssPolicy> policy = parse_nss_policy(it->second.value, it->second.origin);
     if (!policy) {
       return policy.takeError();
     }
     config.nss = *policy;
+  }
+
+  // The preset first; explicit limits and libraries refine it.
+  if (auto it = values.find("policy"); it != values.end()) {
+    llvm::Expected<PortabilityPolicy> preset =
+        portability_preset(llvm::StringRef(it->second.value).trim(), it->second.origin);
+    if (!preset) {
+      return preset.takeError();
+    }
+    config.portability = std::move(*preset);
+  }
+  for (const char *family : k_version_families) {
+    std::string key = "max_" + llvm::StringRef(family).lower();
+    if (auto it = values.find(key); it != values.end()) {
+      if (llvm::Error error = set_max_version(config.portability, family, it->second.value,
+                                              it->second.origin)) {
+        return std::move(error);
+      }
+    }
+  }
+  if (auto it = values.find("allow_libs"); it != values.end()) {
+    if (llvm::Error error =
+            set_allowed_libs(config.portability, it->second.value, it->second.origin)) {
+      return std::move(error);
+    }
   }
 
   config.log_path = default_log_path();

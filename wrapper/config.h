@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "portability_policy.h"
+
 #include "llvm/Support/Error.h"
 
 namespace portable_ld {
@@ -31,11 +33,17 @@ struct Config {
   std::vector<std::string> backend = {"cc"};
   // Where PORTABLE_LD_CC came from, for diagnostics ("PORTABLE_LD_CC" or "'file': cc").
   std::string backend_origin = "default";
+  // What to install when the backend is missing, when a setting chose it (libc=musl).
+  std::string backend_package_hint;
+  // PORTABLE_LD_LIBC: "glibc" (the backend's own) or "musl" (musl-gcc, always static).
+  std::string libc = "glibc";
   // Final links must be static (PORTABLE_LD_STATIC).
   bool static_requested = false;
   StaticSource static_source = StaticSource::None;
   // A static link whose output still needs glibc's NSS: PORTABLE_LD_NSS.
   NssPolicy nss = NssPolicy::Warn;
+  // Dynamic outputs: PORTABLE_LD_POLICY, PORTABLE_LD_MAX_<FAMILY>, PORTABLE_LD_ALLOW_LIBS.
+  PortabilityPolicy portability;
   // JSON-lines log: a path, "-" for stderr, or nullopt when logging is off.
   std::optional<std::string> log_path;
   // The config file that was read, if any (logged for traceability).

@@ -100,6 +100,13 @@ int Wrapper::run() {
     return k_exit_usage; // no trustworthy log path to record this in
   }
   m_config = std::move(*config);
+  // Called as portable-ld++ (CXX=portable-ld++), the default backend is the C++ driver,
+  // as g++ is gcc's: cmd/go links C++ packages with $CXX, which must add libstdc++.
+  if (llvm::StringRef(llvm::sys::path::filename(argv[0])).endswith("++") &&
+      m_config.backend_origin == "default") {
+    m_config.backend = {"c++"};
+    m_config.backend_origin = "the name portable-ld++";
+  }
   if (m_launcher) {
     m_config.backend = {m_launcher->driver};
     m_config.backend_origin = "the --launcher argument";
@@ -237,7 +244,8 @@ std::optional<std::string> Wrapper::resolve_backend() {
     std::error_code code = llvm::errorToErrorCode(program.takeError());
     fail(exit_code_for(code),
          "error", "cannot run '" + name + "': " + code.message(),
-         m_config.backend_origin == "default"
+         !m_config.backend_package_hint.empty() ? m_config.backend_package_hint
+         : m_config.backend_origin == "default"
              ? "install a C compiler driver (Debian: gcc), or set PORTABLE_LD_CC"
              : "check " + m_config.backend_origin + ", which names the backend");
     return std::nullopt;
@@ -270,11 +278,12 @@ int Wrapper::verify_output(const Invocation &invocation, const std::string &link
   m_record.verify_ms = ms_since(verify_start);
   if (!verdict) {
     std::string reason = llvm::toString(verdict.takeError());
-    // Nothing was required of this output (no static request, no GOARCH to match): a
+    // Nothing was required of this output (no static request, no GOARCH to match, no
+  // portability policy): a
     // format portable-ld does not read (--oformat=binary, wasm, a fat Mach-O) is the
     // build's business. Logged, and the link stands.
     const char *goarch = invocation.from_go ? std::getenv("GOARCH") : nullptr;
-    if (!m_record.static_requested && !(goarch && *goarch)) {
+    if (!m_record.static_requested && !(goarch && *goarch) && m_config.portability.empty()) {
       m_record.warnings.push_back("output not verified: " + reason);
       return finish(0, "unverified");
     }
@@ -291,6 +300,7 @@ int Wrapper::verify_output(const Invocation &invocation, const std::string &link
   Requirements requirements;
   requirements.static_required = m_record.static_requested;
   requirements.nss = m_config.nss;
+  requirements.portability = m_config.portability;
   if (invocation.from_go) {
     if (const char *goarch = std::getenv("GOARCH")) {
       requirements.goarch = goarch;
@@ -308,8 +318,12 @@ int Wrapper::verify_output(const Invocation &invocation, const std::string &link
     for (const std::string &note : violation.notes) {
       m_diagnostics.note("{}", note);
     }
-    m_diagnostics.hint("{}; PORTABLE_LD_NSS=error makes this an error, =ignore silences it",
-                       violation.hint);
+    if (violation.escalated_by) {
+      m_diagnostics.hint("{}; {}=error makes this an error, =ignore silences it",
+                         violation.hint, violation.escalated_by);
+    } else if (!violation.hint.empty()) {
+      m_diagnostics.hint("{}", violation.hint);
+    }
   }
   if (!failed) {
     return finish(0, "ok");

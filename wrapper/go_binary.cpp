@@ -176,8 +176,10 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
   }
 
   // Only an external link needs runtime/cgo (and only it is judged): other binaries are
-  // spared a scan of .rodata.
-  if (go.linker == "external" && !sections.rodata.empty()) {
+  // spared a scan of .rodata. Nor does a -linkshared program, whose runtime (and
+  // runtime/cgo) lives in a Go shared library: it has no .gopclntab of its own.
+  if (go.linker == "external" && !sections.rodata.empty() &&
+      !sections.function_names.empty()) {
     // Not .gopclntab: its file table names runtime's own cgo.go ("runtime/cgo.go").
     bool present = contains(sections.rodata, "runtime/cgo: ");
     go.runtime_cgo = present ? GoBinary::RuntimeCgo::Present : GoBinary::RuntimeCgo::Absent;

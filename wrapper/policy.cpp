@@ -166,6 +166,112 @@ void explain_dynamic_go_binary(const GoBinary &go, std::vector<std::string> &not
   }
 }
 
+// The newest version of `family` among the (weak or non-weak) versioned symbols.
+std::string newest_versions_of(const Verdict &verdict, const std::string &family, bool weak) {
+  std::string newest;
+  for (const VersionedSymbol &symbol : verdict.versioned) {
+    SymbolVersion version = split_symbol_version(symbol.version);
+    if (symbol.weak == weak && version.family == family &&
+        (newest.empty() || compare_versions(version.version, newest) > 0)) {
+      newest = version.version;
+    }
+  }
+  return newest;
+}
+
+std::string policy_name(const PortabilityPolicy &policy) {
+  return policy.preset.empty() ? "the policy" : "policy " + policy.preset;
+}
+
+// Symbols whose version is newer than the policy allows, grouped by version: one note
+// per version, "GLIBC_2.34 (libc.so.6): __libc_start_main, pthread_create".
+void judge_portability(const Verdict &verdict, const PortabilityPolicy &policy,
+                       std::vector<Violation> &violations) {
+  for (bool weak : {false, true}) {
+    std::vector<std::string> families;
+    std::vector<std::string> notes;
+    std::vector<std::pair<std::string, std::string>> groups; // "GLIBC_2.34 (libc.so.6)", names
+    for (const VersionedSymbol &symbol : verdict.versioned) {
+      if (symbol.weak != weak) {
+        continue;
+      }
+      SymbolVersion version = split_symbol_version(symbol.version);
+      auto limit = std::find_if(policy.max_versions.begin(), policy.max_versions.end(),
+                                [&](const FamilyVersion &entry) {
+                                  return entry.family == version.family;
+                                });
+      if (limit == policy.max_versions.end() ||
+          compare_versions(version.version, limit->version) <= 0) {
+        continue;
+      }
+      if (std::find(families.begin(), families.end(), version.family) == families.end()) {
+        families.push_back(version.family);
+      }
+      std::string key = fmt::format("{} ({})", symbol.version, symbol.library);
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto &entry) { return entry.first == key; });
+      if (group == groups.end()) {
+        groups.emplace_back(key, symbol.symbol);
+      } else {
+        group->second += ", " + symbol.symbol;
+      }
+    }
+    if (groups.empty()) {
+      continue;
+    }
+    std::sort(groups.begin(), groups.end(), [](const auto &a, const auto &b) {
+      SymbolVersion x = split_symbol_version(llvm::StringRef(a.first).split(' ').first);
+      SymbolVersion y = split_symbol_version(llvm::StringRef(b.first).split(' ').first);
+      return x.family != y.family ? x.family < y.family
+                                  : compare_versions(x.version, y.version) > 0;
+    });
+    for (const auto &[key, names] : groups) {
+      notes.push_back(fmt::format("{}: {}", key, names));
+    }
+    // "GLIBC 2.34 (allowed: 2.17), GLIBCXX 3.4.22 (allowed: 3.4.19)", in family order.
+    std::vector<std::string> needs;
+    for (const FamilyVersion &limit : policy.max_versions) {
+      if (std::find(families.begin(), families.end(), limit.family) != families.end()) {
+        needs.push_back(fmt::format("{} {} (allowed: {})", limit.family,
+                                    newest_versions_of(verdict, limit.family, weak),
+                                    limit.version));
+      }
+    }
+    if (weak) {
+      violations.push_back(
+          {fmt::format("'{}': weak symbols want versions newer than {} allows: {}",
+                       verdict.path, policy_name(policy), fmt::join(needs, ", ")),
+           std::move(notes),
+           "weak symbols are optional at run time: the program must check them before use",
+           false});
+    } else {
+      violations.push_back(
+          {fmt::format("'{}': needs {}, newer than {} allows", verdict.path,
+                       fmt::join(needs, ", "), policy_name(policy)),
+           std::move(notes),
+           "link against an older glibc and libstdc++ (a sysroot or container of the oldest "
+           "target), or link statically (PORTABLE_LD_STATIC=1)"});
+    }
+  }
+  if (policy.allowed_libs) {
+    std::vector<std::string> outside;
+    for (const std::string &library : verdict.needed) {
+      if (std::find(policy.allowed_libs->begin(), policy.allowed_libs->end(), library) ==
+          policy.allowed_libs->end()) {
+        outside.push_back(library);
+      }
+    }
+    if (!outside.empty()) {
+      violations.push_back(
+          {fmt::format("'{}': needs libraries that {} does not allow: {}", verdict.path,
+                       policy_name(policy), fmt::join(outside, ", ")),
+           {fmt::format("allowed: {}", fmt::join(*policy.allowed_libs, ", "))},
+           "link them from static archives, or add them to PORTABLE_LD_ALLOW_LIBS "
+           "(check: --allow-libs)"});
+    }
+  }
+}
+
 } // namespace
 
 std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements) {
@@ -230,7 +336,7 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
          {"glibc's NSS (name, user and group lookups) and iconv load shared modules of the "
           "glibc version used for linking; on another system these calls fail"},
          std::move(hint),
-         requirements.nss == NssPolicy::Error});
+         requirements.nss == NssPolicy::Error, "PORTABLE_LD_NSS"});
   }
   if (verdict.go && verdict.go->linker == "external" &&
       verdict.go->runtime_cgo == GoBinary::RuntimeCgo::Absent &&
@@ -246,6 +352,10 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
                       verdict.go->linker, verdict.go->linker_evidence)},
          "add import _ \"runtime/cgo\" to package main (or through go build -overlay), "
          "build with Go >= 1.21, or build with -toolexec=portable-ld, which adds it"});
+  }
+  if (verdict.format == "elf" && verdict.linkage == Linkage::Dynamic &&
+      !requirements.portability.empty()) {
+    judge_portability(verdict, requirements.portability, violations);
   }
   if (requirements.goarch && !requirements.goarch->empty() &&
       verdict.linkage != Linkage::None && verdict.arch != *requirements.goarch) {

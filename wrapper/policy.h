@@ -12,6 +12,7 @@
 
 #include "arguments.h"
 #include "config.h"
+#include "portability_policy.h"
 #include "verify.h"
 
 #include "llvm/Support/Error.h"
@@ -42,6 +43,8 @@ struct Requirements {
   std::optional<std::string> goarch; // GOARCH of a Go link, compared with the output
   // With static_required: what a static image that still needs glibc's NSS gets.
   NssPolicy nss = NssPolicy::Warn;
+  // Dynamic ELF outputs: newest symbol versions and allowed libraries.
+  PortabilityPolicy portability;
 };
 
 struct Violation {
@@ -49,6 +52,8 @@ struct Violation {
   std::vector<std::string> notes; // the evidence
   std::string hint;
   bool fatal = true;              // false: reported as a warning, the file passes
+  // For a warning that a setting can turn into an error: that setting's variable.
+  const char *escalated_by = nullptr;
 };
 
 // Every way `verdict` fails `requirements`; empty when it passes.

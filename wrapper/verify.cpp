@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify.h"
 
+#include "portability_policy.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Binary.h"
@@ -138,6 +140,13 @@ llvm::json::Object to_json(const Verdict &verdict) {
   }
   if (verdict.go) {
     object["go"] = to_json(*verdict.go);
+  }
+  if (verdict.format == "elf" && verdict.linkage == Linkage::Dynamic) {
+    llvm::json::Object versions;
+    for (const FamilyVersion &newest : newest_versions(verdict)) {
+      versions[newest.family] = json_string(newest.version);
+    }
+    object["versions"] = std::move(versions);
   }
   return object;
 }

@@ -38,6 +38,14 @@ struct Hazard {
   std::string package; // "net", "os/user", or empty
 };
 
+// An undefined dynamic symbol bound to a version of its library (ELF .gnu.version_r).
+struct VersionedSymbol {
+  std::string symbol;  // "memcpy"
+  std::string version; // "GLIBC_2.14"
+  std::string library; // "libc.so.6"
+  bool weak = false;   // STB_WEAK: the loader tolerates its absence
+};
+
 struct Verdict {
   std::string path;
   std::string format;      // "elf", "macho" or "coff"
@@ -50,6 +58,7 @@ struct Verdict {
   std::vector<std::string> rpath;       // DT_RPATH, LC_RPATH
   std::vector<std::string> runpath;     // DT_RUNPATH
   std::vector<std::string> undefined;   // undefined dynamic symbols (PE: imported names)
+  std::vector<VersionedSymbol> versioned; // ELF: those of them with a version requirement
   std::vector<Hazard> hazards;          // static ELF only: see glibc_hazards.cpp
   std::vector<std::string> warnings;    // oddities that do not decide the verdict
   std::optional<GoBinary> go;           // ELF Go programs: build info, linker, runtime/cgo

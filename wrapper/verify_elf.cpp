@@ -8,6 +8,8 @@
 // that do not set the flag) is static-pie; an ET_EXEC without either is static.
 #include "verify.h"
 
+#include <map>
+
 #include "llvm/Object/ELFObjectFile.h"
 
 namespace portable_ld {
@@ -45,7 +47,7 @@ std::string goarch_for(unsigned machine, bool is64, bool little_endian) {
   }
 }
 
-// Calls visit(symbol, name) for every symbol of every section of `type` (SHT_DYNSYM,
+// Calls visit(symbol, name, index) for every symbol of every section of `type` (SHT_DYNSYM,
 // SHT_SYMTAB) that `keep` accepts, past the reserved null entry; names are read only for
 // kept symbols, since a Go binary's .symtab has tens of thousands.
 template <class ELFT, class Keep, class Visit>
@@ -69,7 +71,8 @@ llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
     if (!names) {
       return names.takeError();
     }
-    for (const typename ELFT::Sym &symbol : symbols->drop_front()) {
+    for (size_t index = 1; index < symbols->size(); ++index) {
+      const typename ELFT::Sym &symbol = (*symbols)[index];
       if (!keep(symbol)) {
         continue;
       }
@@ -77,7 +80,7 @@ llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
       if (!name) {
         return name.takeError();
       }
-      visit(*name);
+      visit(symbol, *name, index);
     }
   }
   return llvm::Error::success();
@@ -181,10 +184,45 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   if (!sections) {
     return sections.takeError();
   }
+  // With their version requirements: .gnu.version holds one index per .dynsym entry, and
+  // .gnu.version_r maps indexes to "GLIBC_2.14" in "libc.so.6".
+  llvm::ArrayRef<typename ELFT::Versym> versyms;
+  std::map<unsigned, std::pair<std::string, std::string>> versions; // index -> name, file
+  for (const typename ELFT::Shdr &section : *sections) {
+    if (section.sh_type == SHT_GNU_versym) {
+      auto entries = elf.template getSectionContentsAsArray<typename ELFT::Versym>(section);
+      if (!entries) {
+        return entries.takeError();
+      }
+      versyms = *entries;
+    } else if (section.sh_type == SHT_GNU_verneed) {
+      auto needs = elf.getVersionDependencies(section);
+      if (!needs) {
+        return needs.takeError();
+      }
+      // LLVM 14 copies each name with the rest of the string table behind it: c_str()
+      // stops at the name's own NUL.
+      for (const llvm::object::VerNeed &need : *needs) {
+        for (const llvm::object::VernAux &aux : need.AuxV) {
+          versions[aux.Other & VERSYM_VERSION] = {aux.Name.c_str(), need.File.c_str()};
+        }
+      }
+    }
+  }
   if (llvm::Error error = for_each_symbol(
           elf, *sections, SHT_DYNSYM,
           [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
-          [&](llvm::StringRef name) { verdict.undefined.push_back(name.str()); })) {
+          [&](const typename ELFT::Sym &symbol, llvm::StringRef name, size_t index) {
+            verdict.undefined.push_back(name.str());
+            if (index < versyms.size()) {
+              auto found = versions.find(versyms[index].vs_index & VERSYM_VERSION);
+              if (found != versions.end()) {
+                verdict.versioned.push_back({name.str(), found->second.first,
+                                             found->second.second,
+                                             symbol.getBinding() == STB_WEAK});
+              }
+            }
+          })) {
     return error;
   }
 
@@ -217,6 +255,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   // is never scanned whole. Without section headers, the whole file stands in.
   GoSections go_sections;
   go_sections.has_section_headers = !sections->empty();
+  bool glibc_marks = false;
   for (const typename ELFT::Shdr &section : *sections) {
     if (section.sh_type == SHT_NOBITS || section.sh_offset > file.size() ||
         section.sh_size > file.size() - section.sh_offset) {
@@ -240,6 +279,8 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
       go_sections.has_gosymtab = true;
     } else if (*name == ".note.go.buildid") {
       go_sections.has_go_note = true;
+    } else if (*name == ".note.ABI-tag" || name->startswith("__libc_")) {
+      glibc_marks = true; // glibc's crt1.o note, and the sections of its static libc
     }
   }
   verdict.go = describe_go_binary(go_sections);
@@ -249,6 +290,11 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     verdict.linkage = Linkage::Dynamic;
   } else {
     verdict.linkage = verdict.kind == "pie-executable" ? Linkage::StaticPie : Linkage::Static;
+    // NSS and iconv load shared modules only in glibc: a static musl image has none of
+    // glibc's marks and calls getaddrinfo freely. Without section headers, assume glibc.
+    if (!sections->empty() && !glibc_marks) {
+      return verdict;
+    }
     // Static, but perhaps not self-contained: glibc's NSS and iconv (glibc_hazards.cpp).
     std::vector<std::string_view> function_names;
     StaticImage image;
@@ -271,7 +317,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
             [](const typename ELFT::Sym &symbol) {
               return !symbol.isUndefined() && symbol.getType() == STT_FUNC;
             },
-            [&](llvm::StringRef name) {
+            [&](const typename ELFT::Sym &, llvm::StringRef name, size_t) {
               if (is_nss_function(name)) {
                 image.nss_symbols.push_back(name.str());
               }

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Portability of a dynamic ELF output (issue #5 §1), the manylinux idea: a dynamic binary
+// runs on every distribution whose glibc, libstdc++ and libgcc are at least as new as the
+// newest symbol versions it requires, and which ship every library it needs. The policy
+// is the newest version allowed per family (GLIBC, GLIBCXX, CXXABI, GCC) and the allowed
+// DT_NEEDED libraries; presets (manylinux2014, ...) are data in portability_policy.cpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verify.h"
+
+#include "llvm/Support/Error.h"
+
+namespace portable_ld {
+
+// "GLIBC_2.17" -> {"GLIBC", "2.17"}; "GLIBC_PRIVATE" -> {"GLIBC", "PRIVATE"}.
+struct SymbolVersion {
+  std::string family;
+  std::string version;
+};
+SymbolVersion split_symbol_version(std::string_view name);
+
+// Orders dotted numeric versions ("2.9" < "2.17"); a non-numeric version (PRIVATE) is
+// newer than every numeric one.
+int compare_versions(std::string_view a, std::string_view b);
+
+// The families a policy can limit, with their PORTABLE_LD_* / check option suffix.
+constexpr const char *k_version_families[] = {"GLIBC", "GLIBCXX", "CXXABI", "GCC"};
+
+struct FamilyVersion {
+  std::string family;
+  std::string version;
+};
+
+// Per family, the newest version `verdict` requires (of non-weak and weak symbols alike),
+// in k_version_families order, then other families by name.
+std::vector<FamilyVersion> newest_versions(const Verdict &verdict);
+
+struct PortabilityPolicy {
+  std::string preset;                     // the preset's name, if one was chosen
+  std::vector<FamilyVersion> max_versions; // at most one per family
+  std::optional<std::vector<std::string>> allowed_libs;
+  bool empty() const { return max_versions.empty() && !allowed_libs; }
+};
+
+// The preset named `name` (manylinux2014, manylinux_2_28, ...); the error lists them.
+llvm::Expected<PortabilityPolicy> portability_preset(std::string_view name,
+                                                     const std::string &origin);
+// Sets the limit of `family` to `version` ("2.17"), replacing the preset's.
+llvm::Error set_max_version(PortabilityPolicy &policy, const std::string &family,
+                            const std::string &version, const std::string &origin);
+// "libc.so.6,libm.so.6" (commas or blanks); adds to the preset's list.
+llvm::Error set_allowed_libs(PortabilityPolicy &policy, const std::string &text,
+                             const std::string &origin);
+
+} // namespace portable_ld
