@@ -69,6 +69,13 @@ if go:
     else:
         lit_config.warning("cannot run %s env GOVERSION; Go tests are skipped" % go)
 
+# musl-gcc for PORTABLE_LD_LIBC=musl; chroot into an empty directory (root only) to run a
+# static binary with nothing around it.
+if shutil.which("musl-gcc"):
+    config.available_features.add("musl")
+if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("chroot"):
+    config.available_features.add("chroot")
+
 # CMake integration tests install this build into a prefix of their own and configure
 # real projects against it.
 if config.cmake and shutil.which("ninja"):

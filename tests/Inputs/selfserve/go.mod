@@ -1,0 +1,3 @@
+module example.com/selfserve
+
+go 1.19
