@@ -33,6 +33,8 @@ constexpr Setting k_settings[] = {
   {"log",    "PORTABLE_LD_LOG",    "PATH|-|off",  "JSON-lines log: absolute path, - for stderr, off to disable (default: $XDG_STATE_HOME/portable-ld/links.jsonl, else ~/.local/state/portable-ld/links.jsonl, else off)"},
   {"static", "PORTABLE_LD_STATIC", "BOOL",        "final links must be static: 1/true/yes/on or 0/false/no/off (default: 0)"},
   {"libc",   "PORTABLE_LD_LIBC",   "glibc|musl",  "musl: every invocation runs musl-gcc (Debian: musl-tools) and final links are static, with no NSS (default: glibc, the backend's own)"},
+  {"reproduce",    "PORTABLE_LD_REPRODUCE",    "DIR",    "absolute directory for reproducer bundles of final links (portable-ld replay BUNDLE re-runs one) (default: none)"},
+  {"reproduce_on", "PORTABLE_LD_REPRODUCE_ON", "failure|always", "which final links leave a bundle (default: failure: a failed link or verification)"},
   {"policy", "PORTABLE_LD_POLICY", "NAME",        "portability preset for dynamic outputs: manylinux2014, manylinux_2_28 or debian12 (default: none)"},
   {"max_glibc",   "PORTABLE_LD_MAX_GLIBC",   "VERSION", "dynamic outputs need at most this GLIBC_ symbol version, e.g. 2.17"},
   {"max_glibcxx", "PORTABLE_LD_MAX_GLIBCXX", "VERSION", "... at most this GLIBCXX_ version (libstdc++), e.g. 3.4.19"},
@@ -342,6 +344,26 @@ llvm::Expected<Config> load_config() {
             set_allowed_libs(config.portability, it->second.value, it->second.origin)) {
       return std::move(error);
     }
+  }
+
+  if (auto it = values.find("reproduce"); it != values.end()) {
+    std::string dir = llvm::StringRef(it->second.value).trim().str();
+    if (!llvm::sys::path::is_absolute(dir)) {
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "%s: '%s' is not an absolute path (links run in many "
+                                     "directories)",
+                                     it->second.origin.c_str(), dir.c_str());
+    }
+    config.reproduce_dir = dir;
+  }
+  if (auto it = values.find("reproduce_on"); it != values.end()) {
+    std::string when = llvm::StringRef(it->second.value).trim().lower();
+    if (when != "failure" && when != "always") {
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "%s: invalid value '%s' (expected failure or always)",
+                                     it->second.origin.c_str(), it->second.value.c_str());
+    }
+    config.reproduce_always = when == "always";
   }
 
   config.log_path = default_log_path();

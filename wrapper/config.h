@@ -44,6 +44,10 @@ struct Config {
   NssPolicy nss = NssPolicy::Warn;
   // Dynamic outputs: PORTABLE_LD_POLICY, PORTABLE_LD_MAX_<FAMILY>, PORTABLE_LD_ALLOW_LIBS.
   PortabilityPolicy portability;
+  // PORTABLE_LD_REPRODUCE: where final links leave reproducer bundles (reproduce.h), and
+  // PORTABLE_LD_REPRODUCE_ON: for failed links only (default) or for every one.
+  std::optional<std::string> reproduce_dir;
+  bool reproduce_always = false;
   // JSON-lines log: a path, "-" for stderr, or nullopt when logging is off.
   std::optional<std::string> log_path;
   // The config file that was read, if any (logged for traceability).

@@ -14,6 +14,7 @@
 #include "diagnostics.h"
 #include "log.h"
 #include "policy.h"
+#include "reproduce.h"
 #include "response_file.h"
 #include "subprocess.h"
 #include "verify.h"
@@ -87,6 +88,9 @@ private:
   Config m_config;
   InvocationRecord m_record;
   std::optional<std::string> m_temporary_response_file;
+  // For a reproducer: the classified invocation and the backend argv, expanded.
+  std::optional<Invocation> m_invocation;
+  std::vector<std::string> m_expanded_run;
 };
 
 int Wrapper::run() {
@@ -145,6 +149,7 @@ int Wrapper::run() {
   if (final_link) {
     m_record.output = invocation.output_path();
   }
+  std::vector<std::string> rewritten_args;
   if (m_record.static_requested) {
     llvm::Expected<StaticRewrite> rewrite = rewrite_for_static(invocation);
     if (!rewrite) {
@@ -153,6 +158,7 @@ int Wrapper::run() {
                   "link, or build a static archive (Go: -buildmode=c-archive)");
     }
     m_record.changes = rewrite->changes;
+    rewritten_args = rewrite->args;
     if (!rewrite->changes.empty()) {
       if (invocation.expanded_response_file) {
         // Keep the command line short, as the original did: our own response file.
@@ -175,6 +181,13 @@ int Wrapper::run() {
   std::vector<std::string> argv_run = m_config.backend;
   argv_run.insert(argv_run.end(), args_to_run.begin(), args_to_run.end());
   m_record.argv_run = argv_run;
+  if (final_link && m_config.reproduce_dir) {
+    m_expanded_run = m_config.backend;
+    const std::vector<std::string> &run_args =
+        m_record.changes.empty() ? invocation.args : rewritten_args;
+    m_expanded_run.insert(m_expanded_run.end(), run_args.begin(), run_args.end());
+    m_invocation = invocation;
+  }
 
   // 5. Run the backend. Without a log and without verification there is nothing left to
   //    do afterwards, so become the backend (the ccache fallback): the fastest passthrough.
@@ -373,6 +386,19 @@ int Wrapper::fail(int exit_code, const std::string &result, const std::string &m
 int Wrapper::finish(int exit_code, const std::string &result) {
   m_record.exit_code = exit_code;
   m_record.result = result;
+  if (m_invocation && (exit_code != 0 || m_config.reproduce_always)) {
+    llvm::Expected<std::string> bundle = write_reproducer(
+        *m_config.reproduce_dir, m_record, *m_invocation, m_expanded_run, m_config);
+    if (!bundle) {
+      m_diagnostics.warn("cannot write a reproducer: {}", llvm::toString(bundle.takeError()));
+    } else {
+      m_record.reproducer = *bundle;
+      if (exit_code != 0) {
+        m_diagnostics.note("reproducer: '{}' (portable-ld replay '{}' runs it again)", *bundle,
+                           *bundle);
+      }
+    }
+  }
   m_record.total_ms = ms_since(m_start);
   // A log on stderr ("-") holds final links only: Go reads the output of probes and
   // queries, and a record there could read as "flag not supported".

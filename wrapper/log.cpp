@@ -88,6 +88,9 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
         llvm::json::Object{{"code", record.backend_status->code},
                            {"signal", record.backend_status->signal}};
   }
+  if (record.reproducer) {
+    object["reproducer"] = json_string(*record.reproducer);
+  }
   if (record.output) {
     object["output"] = json_string(*record.output);
   }

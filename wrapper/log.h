@@ -41,6 +41,7 @@ struct InvocationRecord {
   std::string result;                            // see docs/log-schema.md
   std::vector<std::string> errors;               // portable-ld's own error messages
   std::vector<std::string> warnings;             // and its warnings
+  std::optional<std::string> reproducer;         // the bundle written for this link
 };
 
 llvm::json::Object to_json(const InvocationRecord &record, const Config &config);

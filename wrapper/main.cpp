@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver.h"
+#include "reproduce.h"
 #include "toolexec.h"
 
 #include "llvm/Support/Path.h"
@@ -29,6 +30,9 @@ int main(int argc, char **argv) {
     }
     if (args[1] == "--launcher") {
       return portable_ld::run_launcher(args);
+    }
+    if (args[1] == "replay") {
+      return portable_ld::run_replay({args.begin() + 2, args.end()});
     }
     if (args[1] == "check") {
       return portable_ld::run_check({args.begin() + 2, args.end()});

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
 
 extern char **environ;
@@ -232,6 +233,41 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
   }
   result.status = decode(wait_status);
   return result;
+}
+
+llvm::Expected<std::string> read_whole_file(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    return llvm::createStringError(buffer.getError(), "cannot read '%s': %s", path.c_str(),
+                                   buffer.getError().message().c_str());
+  }
+  return (*buffer)->getBuffer().str();
+}
+
+llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
+                                                 const std::vector<std::string> &argv,
+                                                 std::vector<std::string> env, int &exit_code) {
+  llvm::SmallString<128> path;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "out", path)) {
+    return llvm::createStringError(error, "cannot create a temporary file: %s",
+                                   error.message().c_str());
+  }
+  if (env.empty()) {
+    env = environment_with("", "");
+  }
+  SpawnRequest request{program, argv, std::move(env), StderrMode::Inherit, path.str().str()};
+  llvm::Expected<SpawnResult> result = spawn_and_wait(request);
+  llvm::Expected<std::string> output =
+      result ? read_whole_file(request.stdout_path)
+             : llvm::Expected<std::string>(llvm::createStringError(
+                   std::errc::no_such_file_or_directory, "cannot run '%s': %s",
+                   program.c_str(), llvm::toString(result.takeError()).c_str()));
+  llvm::sys::fs::remove(path);
+  if (output && result) {
+    exit_code = result->status.shell_code();
+  }
+  return output;
 }
 
 } // namespace portable_ld

@@ -70,39 +70,6 @@ int exec_untouched(const std::string &program, const std::vector<std::string> &a
   return saved == ENOENT ? k_exit_not_found : k_exit_cannot_execute;
 }
 
-llvm::Expected<std::string> read_file(const std::string &path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    return llvm::createStringError(buffer.getError(), "cannot read '%s': %s", path.c_str(),
-                                   buffer.getError().message().c_str());
-  }
-  return (*buffer)->getBuffer().str();
-}
-
-// Runs `argv` with its stdout in a temporary file and returns that output.
-llvm::Expected<std::string> run_for_stdout(const std::string &program,
-                                           const std::vector<std::string> &argv,
-                                           std::vector<std::string> env, int &exit_code) {
-  llvm::SmallString<128> path;
-  if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "out", path)) {
-    return llvm::createStringError(error, "cannot create a temporary file: %s",
-                                   error.message().c_str());
-  }
-  SpawnRequest request{program, argv, std::move(env), StderrMode::Inherit, path.str().str()};
-  llvm::Expected<SpawnResult> result = spawn_and_wait(request);
-  llvm::Expected<std::string> output =
-      result ? read_file(request.stdout_path)
-             : llvm::Expected<std::string>(llvm::createStringError(
-                   std::errc::no_such_file_or_directory, "cannot run '%s': %s",
-                   program.c_str(), llvm::toString(result.takeError()).c_str()));
-  llvm::sys::fs::remove(path);
-  if (output && result) {
-    exit_code = result->status.shell_code();
-  }
-  return output;
-}
-
 // `link -V=full` prints "link version go1.19.8 [...]"; cmd/go hashes the whole line of a
 // release into the link's cache key, so the guard's policy appended here separates the
 // cached binaries of guarded, unguarded and differently guarded builds.
@@ -110,7 +77,7 @@ int print_link_version(const std::string &tool, const std::vector<std::string> &
                        const Config &config, Diagnostics &diagnostics) {
   int exit_code = 0;
   llvm::Expected<std::string> output =
-      run_for_stdout(tool, {argv.begin() + 1, argv.end()}, {}, exit_code);
+      run_capturing_stdout(tool, {argv.begin() + 1, argv.end()}, {}, exit_code);
   if (!output) {
     diagnostics.error("-toolexec: {}", llvm::toString(output.takeError()));
     return k_exit_internal;
@@ -136,7 +103,7 @@ int print_link_version(const std::string &tool, const std::vector<std::string> &
 llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
                                             const std::string &importcfg,
                                             std::vector<ArgumentChange> &changes) {
-  llvm::Expected<std::string> config = read_file(importcfg);
+  llvm::Expected<std::string> config = read_whole_file(importcfg);
   if (!config) {
     return config.takeError();
   }
@@ -159,7 +126,7 @@ llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
   llvm::SmallString<128> go(goroot);
   llvm::sys::path::append(go, "bin", "go");
   int exit_code = 0;
-  llvm::Expected<std::string> listed = run_for_stdout(
+  llvm::Expected<std::string> listed = run_capturing_stdout(
       go.str().str(),
       {"go", "list", "-deps", "-export", "-f",
        "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}", "runtime/cgo"},

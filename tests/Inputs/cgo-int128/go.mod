@@ -1,0 +1,3 @@
+module example.com/cgo-int128
+
+go 1.19

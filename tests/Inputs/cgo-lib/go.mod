@@ -1,0 +1,3 @@
+module example.com/cgo-lib
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/cgo-plugin
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/cgo-test
+
+go 1.19

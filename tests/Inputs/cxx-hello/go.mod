@@ -1,0 +1,3 @@
+module example.com/cxx-hello
+
+go 1.19

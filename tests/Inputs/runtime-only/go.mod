@@ -1,0 +1,3 @@
+module example.com/runtime-only
+
+go 1.19

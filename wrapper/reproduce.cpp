@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "reproduce.h"
+
+#include <cstdlib>
+#include <map>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "diagnostics.h"
+#include "driver.h"
+#include "subprocess.h"
+#include "verify.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/TarWriter.h"
+#include "llvm/Support/raw_ostream.h"
+
+extern char **environ;
+
+namespace portable_ld {
+
+namespace {
+
+constexpr int k_bundle_schema = 1;
+constexpr const char *k_manifest = "reproduce.json";
+
+// The environment that shapes a link: Go's target, the C toolchain's search paths, and
+// portable-ld's own settings (but not where it logs or writes bundles).
+bool is_selected_variable(llvm::StringRef name) {
+  static const char *const k_names[] = {
+      "GOOS",         "GOARCH",          "GOVERSION",       "GOROOT",        "GOAMD64",
+      "CGO_ENABLED",  "CGO_CFLAGS",      "CGO_LDFLAGS",     "CC",            "CXX",
+      "PATH",         "LIBRARY_PATH",    "COMPILER_PATH",   "GCC_EXEC_PREFIX",
+      "LD_LIBRARY_PATH", "SOURCE_DATE_EPOCH"};
+  for (const char *known : k_names) {
+    if (name == known) {
+      return true;
+    }
+  }
+  return name.startswith("PORTABLE_LD_") && !name.startswith("PORTABLE_LD_REPRODUCE") &&
+         name != "PORTABLE_LD_LOG" && name != "PORTABLE_LD_DEPTH" &&
+         name != "PORTABLE_LD_CONFIG";
+}
+
+std::string shell_quote(llvm::StringRef word) {
+  std::string quoted = "'";
+  for (char c : word) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+llvm::json::Array strings(const std::vector<std::string> &values) {
+  return json_strings(values);
+}
+
+// A ustar archive as llvm::TarWriter writes it: 512-byte headers (name, prefix, octal
+// size, type), data padded to 512 bytes, and PAX 'x' records carrying long paths.
+llvm::Expected<std::map<std::string, llvm::StringRef>> read_tar(llvm::StringRef data) {
+  std::map<std::string, llvm::StringRef> entries;
+  std::string pax_path;
+  if (data.size() < 512) {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "not a tar archive, or truncated (at byte 0)");
+  }
+  for (size_t offset = 0; offset + 512 <= data.size();) {
+    llvm::StringRef header = data.substr(offset, 512);
+    if (header.find_first_not_of('\0') == llvm::StringRef::npos) {
+      break; // the end-of-archive blocks
+    }
+    auto field = [&](size_t at, size_t size) {
+      return header.substr(at, size).split('\0').first;
+    };
+    unsigned long long size = 0;
+    if (field(257, 5) != "ustar" || field(124, 12).trim(" ").getAsInteger(8, size) ||
+        offset + 512 + size > data.size()) {
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "not a tar archive, or truncated (at byte %zu)", offset);
+    }
+    llvm::StringRef body = data.substr(offset + 512, size);
+    char type = header[156];
+    std::string name = field(0, 100).str();
+    if (field(257, 5) == "ustar" && !field(345, 155).empty()) {
+      name = (field(345, 155) + "/" + name).str();
+    }
+    if (type == 'x') {
+      for (llvm::StringRef rest = body; !rest.empty();) {
+        auto [record, next] = rest.split('\n');
+        rest = next;
+        llvm::StringRef value = record.split(' ').second;
+        if (value.consume_front("path=")) {
+          pax_path = value.str();
+        }
+      }
+    } else {
+      if (!pax_path.empty()) {
+        name = std::move(pax_path);
+        pax_path.clear();
+      }
+      if (type == '0' || type == '\0') {
+        entries[name] = body;
+      }
+    }
+    offset += 512 + (size + 511) / 512 * 512;
+  }
+  return entries;
+}
+
+} // namespace
+
+llvm::Expected<std::string> write_reproducer(const std::string &directory,
+                                             const InvocationRecord &record,
+                                             const Invocation &invocation,
+                                             const std::vector<std::string> &expanded_run,
+                                             const Config &config) {
+  std::string output = record.output.value_or("a.out");
+  std::string base = fmt::format("portable-ld-{}-{}", llvm::sys::path::filename(output).str(),
+                                 ::getpid());
+  if (std::error_code error = llvm::sys::fs::create_directories(directory)) {
+    return llvm::createStringError(error, "cannot create '%s': %s", directory.c_str(),
+                                   error.message().c_str());
+  }
+  llvm::SmallString<256> path(directory);
+  llvm::sys::path::append(path, base + ".tar");
+  llvm::Expected<std::unique_ptr<llvm::TarWriter>> tar =
+      llvm::TarWriter::create(path.str(), base);
+  if (!tar) {
+    return tar.takeError();
+  }
+
+  // Every argument that names a file, but the output: what Go deletes afterwards.
+  llvm::json::Array files;
+  std::map<std::string, std::string> bundled;
+  std::vector<std::string> missing;
+  for (const std::string &arg : invocation.args) {
+    if (arg == output || bundled.count(arg) || !llvm::sys::fs::is_regular_file(arg)) {
+      continue;
+    }
+    auto buffer = llvm::MemoryBuffer::getFile(arg, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      missing.push_back(arg);
+      continue;
+    }
+    std::string name = fmt::format("files/{}/{}", bundled.size(),
+                                   llvm::sys::path::filename(arg).str());
+    (*tar)->append(name, (*buffer)->getBuffer());
+    bundled[arg] = name;
+    files.push_back(llvm::json::Object{{"original", json_string(arg)}, {"bundled", name}});
+  }
+
+  int version_status = 0;
+  llvm::Expected<std::string> version = run_capturing_stdout(
+      record.backend, {config.backend.front(), "--version"}, {}, version_status);
+  std::string backend_version =
+      version ? llvm::StringRef(*version).split('\n').first.str() : llvm::toString(version.takeError());
+
+  llvm::json::Object environment;
+  for (char **entry = environ; *entry; ++entry) {
+    auto [name, value] = llvm::StringRef(*entry).split('=');
+    if (is_selected_variable(name)) {
+      environment[name.str()] = json_string(value);
+    }
+  }
+  char cwd[4096];
+  llvm::json::Object manifest{
+      {"schema", k_bundle_schema},
+      {"portable_ld", k_version},
+      {"argv", strings(record.argv_received)},
+      {"args", strings(invocation.args)},
+      {"argv_run", strings(record.argv_run)},
+      {"argv_run_expanded", strings(expanded_run)},
+      {"backend", json_string(record.backend)},
+      {"backend_command", strings(config.backend)},
+      {"backend_version", json_string(backend_version)},
+      {"cwd", json_string(::getcwd(cwd, sizeof cwd) ? cwd : "")},
+      {"output", json_string(output)},
+      {"result", record.result},
+      {"exit_code", record.exit_code},
+      {"errors", strings(record.errors)},
+      {"policy", llvm::json::Object{{"static_requested", record.static_requested},
+                                    {"static_source", to_string(record.static_source)},
+                                    {"nss", to_string(config.nss)},
+                                    {"libc", config.libc}}},
+      {"environment", std::move(environment)},
+      {"files", std::move(files)},
+      {"files_unreadable", strings(missing)},
+  };
+  if (record.verdict) {
+    manifest["verdict"] = to_json(*record.verdict);
+  }
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)))
+                                 << '\n';
+  (*tar)->append(k_manifest, text);
+
+  // For a human with tar: the backend command on the bundled files.
+  std::string script = "#!/bin/sh\n# The backend command of this link, on the bundled files; "
+                       "'portable-ld replay' also re-verifies.\ncd \"$(dirname \"$0\")\" && "
+                       "mkdir -p out && exec";
+  for (size_t i = 0; i < expanded_run.size(); ++i) {
+    const std::string &arg = expanded_run[i];
+    auto found = bundled.find(arg);
+    script += " " + shell_quote(found != bundled.end() ? found->second
+                                : arg == output         ? "out/" + llvm::sys::path::filename(output).str()
+                                                        : arg);
+  }
+  (*tar)->append("replay.sh", script + "\n");
+  return std::string(path.str());
+}
+
+int run_replay(const std::vector<std::string> &args) {
+  Diagnostics diagnostics;
+  bool keep = false;
+  std::string bundle;
+  for (const std::string &arg : args) {
+    if (arg == "--keep") {
+      keep = true;
+    } else if (bundle.empty() && !llvm::StringRef(arg).startswith("-")) {
+      bundle = arg;
+    } else {
+      diagnostics.error("replay: unexpected argument '{}'", arg);
+      diagnostics.hint("usage: portable-ld replay [--keep] BUNDLE.tar");
+      return k_exit_usage;
+    }
+  }
+  if (bundle.empty()) {
+    diagnostics.error("replay: no bundle given");
+    diagnostics.hint("usage: portable-ld replay [--keep] BUNDLE.tar");
+    return k_exit_usage;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(bundle, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    diagnostics.error("replay: cannot read '{}': {}", bundle, buffer.getError().message());
+    return k_exit_usage;
+  }
+  llvm::Expected<std::map<std::string, llvm::StringRef>> entries =
+      read_tar((*buffer)->getBuffer());
+  if (!entries) {
+    diagnostics.error("replay: '{}': {}", bundle, llvm::toString(entries.takeError()));
+    return k_exit_usage;
+  }
+  // Names are BASE/...: drop the base directory.
+  std::map<std::string, llvm::StringRef> files;
+  for (const auto &[name, data] : *entries) {
+    files[llvm::StringRef(name).split('/').second.str()] = data;
+  }
+  auto manifest_entry = files.find(k_manifest);
+  llvm::Expected<llvm::json::Value> manifest =
+      manifest_entry == files.end()
+          ? llvm::Expected<llvm::json::Value>(llvm::createStringError(
+                std::errc::invalid_argument, "no %s in the bundle", k_manifest))
+          : llvm::json::parse(manifest_entry->second);
+  const llvm::json::Object *object = manifest ? manifest->getAsObject() : nullptr;
+  if (!object || object->getInteger("schema").getValueOr(0) != k_bundle_schema) {
+    diagnostics.error("replay: '{}' is not a portable-ld reproducer: {}", bundle,
+                      manifest ? "unknown schema" : llvm::toString(manifest.takeError()));
+    return k_exit_usage;
+  }
+
+  llvm::SmallString<128> directory;
+  if (std::error_code error =
+          llvm::sys::fs::createUniqueDirectory("portable-ld-replay", directory)) {
+    diagnostics.error("replay: cannot create a directory: {}", error.message());
+    return k_exit_internal;
+  }
+  std::map<std::string, std::string> mapped; // original path -> extracted path
+  if (const llvm::json::Array *list = object->getArray("files")) {
+    for (const llvm::json::Value &file : *list) {
+      const llvm::json::Object *entry = file.getAsObject();
+      auto original = entry ? entry->getString("original") : llvm::None;
+      auto name = entry ? entry->getString("bundled") : llvm::None;
+      auto data = name ? files.find(name->str()) : files.end();
+      if (!original || data == files.end()) {
+        continue;
+      }
+      llvm::SmallString<256> target(directory);
+      llvm::sys::path::append(target, *name);
+      llvm::sys::fs::create_directories(llvm::sys::path::parent_path(target));
+      std::error_code error;
+      llvm::raw_fd_ostream out(target, error);
+      if (error) {
+        diagnostics.error("replay: cannot write '{}': {}", target.str().str(), error.message());
+        return k_exit_internal;
+      }
+      out << data->second;
+      mapped[original->str()] = std::string(target.str());
+    }
+  }
+  std::string output = object->getString("output").getValueOr("a.out").str();
+  llvm::SmallString<256> replayed_output(directory);
+  llvm::sys::path::append(replayed_output, "out", llvm::sys::path::filename(output));
+  llvm::sys::fs::create_directories(llvm::sys::path::parent_path(replayed_output));
+
+  std::vector<std::string> argv{"portable-ld"};
+  if (const llvm::json::Array *recorded = object->getArray("args")) {
+    for (const llvm::json::Value &value : *recorded) {
+      std::string arg = value.getAsString().getValueOr("").str();
+      if (auto found = mapped.find(arg); found != mapped.end()) {
+        arg = found->second;
+      } else if (arg == output) {
+        arg = std::string(replayed_output.str());
+      }
+      argv.push_back(std::move(arg));
+    }
+  }
+  // The recorded settings, the recorded backend, and the record on stderr.
+  if (const llvm::json::Object *environment = object->getObject("environment")) {
+    for (const auto &[name, value] : *environment) {
+      if (name.str().starts_with("PORTABLE_LD_") || name == "GOARCH" ||
+          name == "GOOS") {
+        ::setenv(name.str().c_str(), value.getAsString().getValueOr("").str().c_str(), 1);
+      }
+    }
+  }
+  if (!std::getenv("PORTABLE_LD_CC")) {
+    if (auto backend = object->getString("backend"); backend && !backend->empty()) {
+      ::setenv("PORTABLE_LD_CC", backend->str().c_str(), 1);
+    }
+  }
+  ::setenv("PORTABLE_LD_LOG", "-", 1);
+  ::unsetenv("PORTABLE_LD_REPRODUCE");
+  diagnostics.note("replaying '{}' ({} files; recorded result: {}) in '{}'", bundle,
+                   mapped.size(), object->getString("result").getValueOr("?").str(),
+                   directory.str().str());
+  int exit_code = run_wrapper(argv);
+  if (keep) {
+    diagnostics.note("kept '{}'", directory.str().str());
+  } else {
+    llvm::sys::fs::remove_directories(directory);
+  }
+  return exit_code;
+}
+
+} // namespace portable_ld
