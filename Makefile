@@ -3,7 +3,7 @@
 #   make check  install dependencies, build, run the whole lit suite (through ctest)
 BUILD ?= build
 
-.PHONY: all deps build demo check bench clean
+.PHONY: all deps build demo check bench bench-link clean
 all: build
 
 deps:
@@ -21,6 +21,9 @@ check: build
 
 bench: build
 	cmake --build $(BUILD) --target portable-ld-bench
+
+bench-link: build
+	cmake --build $(BUILD) --target portable-ld-bench-link
 
 clean:
 	rm -rf $(BUILD)

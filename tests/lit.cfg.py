@@ -71,6 +71,9 @@ if go:
 
 # musl-gcc for PORTABLE_LD_LIBC=musl; chroot into an empty directory (root only) to run a
 # static binary with nothing around it.
+for linker, program in (("mold", "mold"), ("lld", "ld.lld")):
+    if shutil.which(program):
+        config.available_features.add(linker)
 if shutil.which("musl-gcc"):
     config.available_features.add("musl")
 if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("chroot"):

@@ -238,22 +238,13 @@ int run_check(const std::vector<std::string> &args) {
     std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
     bool failed = false;
     for (const Violation &violation : violations) {
-      if (violation.fatal) {
-        diagnostics.error("{}", violation.message);
-        failed = true;
-      } else {
-        diagnostics.warn("{}", violation.message);
-      }
-      for (const std::string &note : violation.notes) {
-        diagnostics.note("{}", note);
-      }
-      if (!violation.hint.empty()) {
-        diagnostics.hint("{}", violation.hint);
-      } else if (verdict->format == "elf") {
-        diagnostics.hint("link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); "
-                         "for Go, -ldflags '-linkmode=external -extld=portable-ld' (internal "
-                         "linking ignores -extldflags) or CGO_ENABLED=0");
-      }
+      failed |= violation.fatal;
+      report(diagnostics, violation,
+             verdict->format != "elf"
+                 ? ""
+                 : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for Go, "
+                   "-ldflags '-linkmode=external -extld=portable-ld' (internal linking ignores "
+                   "-extldflags) or CGO_ENABLED=0");
     }
     if (failed && exit_code == k_check_pass) {
       exit_code = k_check_policy_failed;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -33,6 +34,7 @@ constexpr Setting k_settings[] = {
   {"log",    "PORTABLE_LD_LOG",    "PATH|-|off",  "JSON-lines log: absolute path, - for stderr, off to disable (default: $XDG_STATE_HOME/portable-ld/links.jsonl, else ~/.local/state/portable-ld/links.jsonl, else off)"},
   {"static", "PORTABLE_LD_STATIC", "BOOL",        "final links must be static: 1/true/yes/on or 0/false/no/off (default: 0)"},
   {"libc",   "PORTABLE_LD_LIBC",   "glibc|musl",  "musl: every invocation runs musl-gcc (Debian: musl-tools) and final links are static, with no NSS (default: glibc, the backend's own)"},
+  {"fuse_ld",      "PORTABLE_LD_FUSE_LD",      "auto|mold|lld|bfd|gold|default", "the linker for final links, as -fuse-ld=; auto: mold, else lld, if the backend accepts it (probed once, cached) (default: default, the backend's own)"},
   {"reproduce",    "PORTABLE_LD_REPRODUCE",    "DIR",    "absolute directory for reproducer bundles of final links (portable-ld replay BUNDLE re-runs one) (default: none)"},
   {"reproduce_on", "PORTABLE_LD_REPRODUCE_ON", "failure|always", "which final links leave a bundle (default: failure: a failed link or verification)"},
   {"policy", "PORTABLE_LD_POLICY", "NAME",        "portability preset for dynamic outputs: manylinux2014, manylinux_2_28 or debian12 (default: none)"},
@@ -346,6 +348,17 @@ llvm::Expected<Config> load_config() {
     }
   }
 
+  if (auto it = values.find("fuse_ld"); it != values.end()) {
+    std::string linker = llvm::StringRef(it->second.value).trim().lower();
+    static const char *const k_linkers[] = {"auto", "mold", "lld", "bfd", "gold", "default"};
+    if (std::find(std::begin(k_linkers), std::end(k_linkers), linker) == std::end(k_linkers)) {
+      return llvm::createStringError(
+          std::errc::invalid_argument,
+          "%s: invalid value '%s' (expected auto, mold, lld, bfd, gold or default)",
+          it->second.origin.c_str(), it->second.value.c_str());
+    }
+    config.fuse_ld = linker == "default" ? "" : linker;
+  }
   if (auto it = values.find("reproduce"); it != values.end()) {
     std::string dir = llvm::StringRef(it->second.value).trim().str();
     if (!llvm::sys::path::is_absolute(dir)) {

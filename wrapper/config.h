@@ -47,6 +47,8 @@ struct Config {
   // PORTABLE_LD_REPRODUCE: where final links leave reproducer bundles (reproduce.h), and
   // PORTABLE_LD_REPRODUCE_ON: for failed links only (default) or for every one.
   std::optional<std::string> reproduce_dir;
+  // PORTABLE_LD_FUSE_LD: "" (the backend's default linker), auto, mold, lld, bfd or gold.
+  std::string fuse_ld;
   bool reproduce_always = false;
   // JSON-lines log: a path, "-" for stderr, or nullopt when logging is off.
   std::optional<std::string> log_path;

@@ -12,6 +12,7 @@
 #include "backend_output.h"
 #include "config.h"
 #include "diagnostics.h"
+#include "fuse_ld.h"
 #include "log.h"
 #include "policy.h"
 #include "reproduce.h"
@@ -179,12 +180,25 @@ int Wrapper::run() {
     }
   }
   std::vector<std::string> argv_run = m_config.backend;
+  // The linker: only for final links, and only when the build did not choose one.
+  if (final_link && !m_config.fuse_ld.empty() &&
+      std::none_of(invocation.args.begin(), invocation.args.end(), [](const std::string &arg) {
+        return llvm::StringRef(arg).startswith("-fuse-ld=");
+      })) {
+    if (std::optional<std::string> linker =
+            choose_fuse_ld(m_config.fuse_ld, m_config.backend, *program)) {
+      argv_run.push_back("-fuse-ld=" + *linker);
+      m_record.changes.push_back({"add", "", argv_run.back(),
+                                  "PORTABLE_LD_FUSE_LD=" + m_config.fuse_ld});
+    }
+  }
+  const size_t backend_words = argv_run.size();
   argv_run.insert(argv_run.end(), args_to_run.begin(), args_to_run.end());
   m_record.argv_run = argv_run;
   if (final_link && m_config.reproduce_dir) {
-    m_expanded_run = m_config.backend;
+    m_expanded_run.assign(argv_run.begin(), argv_run.begin() + backend_words);
     const std::vector<std::string> &run_args =
-        m_record.changes.empty() ? invocation.args : rewritten_args;
+        rewritten_args.empty() ? invocation.args : rewritten_args;
     m_expanded_run.insert(m_expanded_run.end(), run_args.begin(), run_args.end());
     m_invocation = invocation;
   }
@@ -345,21 +359,14 @@ int Wrapper::verify_output(const Invocation &invocation, const std::string &link
     if (!violation.fatal) {
       continue;
     }
-    m_diagnostics.error("{}", violation.message);
     m_record.errors.push_back(violation.message);
-    for (const std::string &note : violation.notes) {
-      m_diagnostics.note("{}", note);
-    }
-    if (!violation.hint.empty()) {
-      m_diagnostics.hint("{}", violation.hint);
-    } else if (std::optional<std::string> culprit = dynamic_culprit(m_record.argv_run)) {
-      m_diagnostics.hint("'{}' in the link command makes it dynamic; remove it, or link that "
-                         "library's static archive",
-                         *culprit);
-    } else {
-      m_diagnostics.hint("the backend ignored -static; check PORTABLE_LD_CC, and 'argv_run' "
-                         "in the log for the command that ran");
-    }
+    std::optional<std::string> culprit = dynamic_culprit(m_record.argv_run);
+    report(m_diagnostics, violation,
+           culprit ? fmt::format("'{}' in the link command makes it dynamic; remove it, or "
+                                 "link that library's static archive",
+                                 *culprit)
+                   : "the backend ignored -static; check PORTABLE_LD_CC, and 'argv_run' in "
+                     "the log for the command that ran");
   }
   // A build system must not mistake a failed artifact for a good one.
   if (!llvm::sys::fs::remove(output)) {

@@ -181,7 +181,10 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
   if (go.linker == "external" && !sections.rodata.empty() &&
       !sections.function_names.empty()) {
     // Not .gopclntab: its file table names runtime's own cgo.go ("runtime/cgo.go").
-    bool present = contains(sections.rodata, "runtime/cgo: ");
+    bool present = std::any_of(sections.rodata.begin(), sections.rodata.end(),
+                               [](std::string_view bytes) {
+                                 return contains(bytes, "runtime/cgo: ");
+                               });
     go.runtime_cgo = present ? GoBinary::RuntimeCgo::Present : GoBinary::RuntimeCgo::Absent;
   }
   return go;

@@ -46,7 +46,9 @@ struct GoBinary {
 struct GoSections {
   std::string_view build_info;     // .go.buildinfo
   std::string_view function_names; // .gopclntab
-  std::string_view rodata;         // .rodata: C string constants
+  // .rodata and .rodata.*: C string constants (mold keeps merged strings apart, in
+  // .rodata.str; GNU ld and lld merge them into .rodata).
+  std::vector<std::string_view> rodata;
   std::string_view comment;        // .comment
   bool has_gosymtab = false;       // .gosymtab
   bool has_go_note = false;        // .note.go.buildid

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy.h"
 
+#include "diagnostics.h"
+
 #include <fmt/format.h>
 
 #include "llvm/ADT/StringRef.h"
@@ -366,6 +368,22 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
          fmt::format("set PORTABLE_LD_CC to a C compiler that targets {}", *requirements.goarch)});
   }
   return violations;
+}
+
+void report(Diagnostics &diagnostics, const Violation &violation,
+            const std::string &fallback_hint) {
+  if (violation.fatal) {
+    diagnostics.error("{}", violation.message);
+  } else {
+    diagnostics.warn("{}", violation.message);
+  }
+  for (const std::string &note : violation.notes) {
+    diagnostics.note("{}", note);
+  }
+  const std::string &hint = violation.hint.empty() ? fallback_hint : violation.hint;
+  if (!hint.empty()) {
+    diagnostics.hint("{}", hint);
+  }
 }
 
 } // namespace portable_ld

@@ -20,6 +20,8 @@
 
 namespace portable_ld {
 
+class Diagnostics;
+
 struct ArgumentChange {
   std::string action; // "add", "remove" or "replace"
   std::string from;   // the argument(s) removed or replaced
@@ -58,6 +60,11 @@ struct Violation {
 
 // Every way `verdict` fails `requirements`; empty when it passes.
 std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements);
+
+// Prints `violation` as an error (fatal) or a warning, then its notes, then its hint, or
+// `fallback_hint` when it has none (nothing when both are empty).
+void report(Diagnostics &diagnostics, const Violation &violation,
+            const std::string &fallback_hint = "");
 
 // The evidence of dynamic linking in a verdict, e.g. "PT_INTERP '/lib64/ld-linux-x86-64.so.2';
 // NEEDED libc.so.6", in the format's own terms.

@@ -292,17 +292,10 @@ int GuardedLink::run() {
       continue;
     }
     failed = true;
-    m_diagnostics.error("{}", violation.message);
     m_record.errors.push_back(violation.message);
-    for (const std::string &note : violation.notes) {
-      m_diagnostics.note("{}", note);
-    }
-    if (!violation.hint.empty()) {
-      m_diagnostics.hint("{}", violation.hint);
-    } else {
-      m_diagnostics.hint("see the final-link record of this link in the log (PORTABLE_LD_LOG) "
-                         "for the command the external linker ran");
-    }
+    report(m_diagnostics, violation,
+           "see the final-link record of this link in the log (PORTABLE_LD_LOG) for the "
+           "command the external linker ran");
   }
   if (failed) {
     // As after a failed final link: a build must not mistake it for a good binary.

@@ -269,8 +269,8 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     std::string_view bytes(file.data() + section.sh_offset, section.sh_size);
     if (*name == ".gopclntab") {
       go_sections.function_names = bytes;
-    } else if (*name == ".rodata") {
-      go_sections.rodata = bytes;
+    } else if (*name == ".rodata" || name->startswith(".rodata.")) {
+      go_sections.rodata.push_back(bytes);
     } else if (*name == ".go.buildinfo") {
       go_sections.build_info = bytes;
     } else if (*name == ".comment") {
@@ -301,9 +301,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     if (!go_sections.function_names.empty()) {
       function_names.push_back(go_sections.function_names);
     }
-    if (!go_sections.rodata.empty()) {
-      image.strings.push_back(go_sections.rodata);
-    }
+    image.strings = go_sections.rodata;
     if (sections->empty()) {
       function_names.push_back(std::string_view(file.data(), file.size()));
       image.strings.push_back(function_names.back());
