@@ -241,10 +241,11 @@ void judge_portability(const Verdict &verdict, const PortabilityPolicy &policy,
     }
     if (weak) {
       violations.push_back(
-          {fmt::format("'{}': weak symbols want versions newer than {} allows: {}",
+          {fmt::format("'{}': optional (weak) version requirements newer than {} allows: {}",
                        verdict.path, policy_name(policy), fmt::join(needs, ", ")),
            std::move(notes),
-           "weak symbols are optional at run time: the program must check them before use",
+           "the loader starts the program without them (VER_FLG_WEAK); the program must "
+           "check those symbols before use",
            false});
     } else {
       violations.push_back(

@@ -43,7 +43,10 @@ struct VersionedSymbol {
   std::string symbol;  // "memcpy"
   std::string version; // "GLIBC_2.14"
   std::string library; // "libc.so.6"
-  bool weak = false;   // STB_WEAK: the loader tolerates its absence
+  // The version requirement is VER_FLG_WEAK: the loader tolerates its absence. (A weak
+  // symbol alone is not enough: glibc's loader checks versions, not symbols, and GNU ld
+  // leaves the flag off even when every reference is weak.)
+  bool weak = false;
 };
 
 struct Verdict {

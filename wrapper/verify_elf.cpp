@@ -187,7 +187,11 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   // With their version requirements: .gnu.version holds one index per .dynsym entry, and
   // .gnu.version_r maps indexes to "GLIBC_2.14" in "libc.so.6".
   llvm::ArrayRef<typename ELFT::Versym> versyms;
-  std::map<unsigned, std::pair<std::string, std::string>> versions; // index -> name, file
+  struct Needed {
+    std::string name, file;
+    bool weak;
+  };
+  std::map<unsigned, Needed> versions; // .gnu.version index -> the version it requires
   for (const typename ELFT::Shdr &section : *sections) {
     if (section.sh_type == SHT_GNU_versym) {
       auto entries = elf.template getSectionContentsAsArray<typename ELFT::Versym>(section);
@@ -204,7 +208,8 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
       // stops at the name's own NUL.
       for (const llvm::object::VerNeed &need : *needs) {
         for (const llvm::object::VernAux &aux : need.AuxV) {
-          versions[aux.Other & VERSYM_VERSION] = {aux.Name.c_str(), need.File.c_str()};
+          versions[aux.Other & VERSYM_VERSION] = {aux.Name.c_str(), need.File.c_str(),
+                                                  (aux.Flags & VER_FLG_WEAK) != 0};
         }
       }
     }
@@ -212,14 +217,13 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   if (llvm::Error error = for_each_symbol(
           elf, *sections, SHT_DYNSYM,
           [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
-          [&](const typename ELFT::Sym &symbol, llvm::StringRef name, size_t index) {
+          [&](const typename ELFT::Sym &, llvm::StringRef name, size_t index) {
             verdict.undefined.push_back(name.str());
             if (index < versyms.size()) {
               auto found = versions.find(versyms[index].vs_index & VERSYM_VERSION);
               if (found != versions.end()) {
-                verdict.versioned.push_back({name.str(), found->second.first,
-                                             found->second.second,
-                                             symbol.getBinding() == STB_WEAK});
+                verdict.versioned.push_back(
+                    {name.str(), found->second.name, found->second.file, found->second.weak});
               }
             }
           })) {
