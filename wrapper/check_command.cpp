@@ -164,7 +164,9 @@ int run_check(const std::vector<std::string> &args) {
   }
   if (options.files.empty()) {
     diagnostics.error("check: no input files");
-    diagnostics.hint("usage: portable-ld check [--static] [--json] [--goarch=ARCH] FILE...");
+    diagnostics.hint("usage: portable-ld check [--static] [--json] [--goarch=ARCH] [--nss=POLICY] "
+                     "[--policy=NAME] [--max-glibc=VERSION]... [--allow-libs=LIBS] FILE... "
+                     "(portable-ld check --help lists all)");
     return k_check_unreadable;
   }
 

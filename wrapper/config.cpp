@@ -434,9 +434,14 @@ llvm::Expected<std::optional<std::string>> parse_log_value(const std::string &ra
 std::string describe_settings() {
   std::string text;
   for (const Setting &setting : k_settings) {
-    text += fmt::format("  {:<20} {:<12} {}\n", setting.env, setting.syntax, setting.help);
+    // Long names and syntaxes push the help to the next line rather than out of line.
+    std::string head = fmt::format("  {:<24} {:<16}", setting.env, setting.syntax);
+    if (head.size() > 43) {
+      head += "\n" + std::string(43, ' ');
+    }
+    text += fmt::format("{} {}\n", head, setting.help);
   }
-  text += fmt::format("  {:<20} {:<12} {}\n", k_config_env, "PATH",
+  text += fmt::format("  {:<24} {:<16} {}\n", k_config_env, "PATH",
                       "config file with the same keys as 'key = value' lines "
                       "(default: $XDG_CONFIG_HOME/portable-ld/config, else "
                       "~/.config/portable-ld/config, if it exists)");

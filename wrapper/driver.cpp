@@ -465,7 +465,10 @@ USAGE:
   portable-ld [compiler driver arguments...]   wrap the backend compiler driver
   portable-ld --launcher [--static] [--log=PATH] DRIVER [arguments...]
                                               wrap DRIVER (CMake's linker launcher)
-  portable-ld check [--static] [--json] [--goarch=ARCH] FILE...
+  portable-ld check [--static] [--json] [--goarch=ARCH] [--nss=POLICY] [--policy=NAME]
+                    [--max-glibc=V] [--allow-libs=LIBS] ... FILE...   (check --help)
+  portable-ld replay [--keep] BUNDLE.tar      re-run a PORTABLE_LD_REPRODUCE bundle
+  portable-ld++ ...                           the same, with c++ as the default backend
   portable-ld --help | --version
 
   go build -ldflags '-linkmode=external -extld=portable-ld' .
