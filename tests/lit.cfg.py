@@ -74,6 +74,12 @@ if go:
 for linker, program in (("mold", "mold"), ("lld", "ld.lld")):
     if shutil.which(program):
         config.available_features.add(linker)
+# A cross C toolchain for arm64 (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross) and
+# qemu-user to run what it builds.
+if shutil.which("aarch64-linux-gnu-gcc") and os.path.exists("/usr/aarch64-linux-gnu/lib/libc.a"):
+    config.available_features.add("aarch64-cc")
+if shutil.which("qemu-aarch64"):
+    config.available_features.add("qemu-aarch64")
 if shutil.which("musl-gcc"):
     config.available_features.add("musl")
 if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("chroot"):

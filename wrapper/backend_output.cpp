@@ -81,4 +81,33 @@ std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args)
   return std::nullopt;
 }
 
+std::optional<std::string> goarch_of_triple(const std::string &triple) {
+  llvm::StringRef arch = llvm::StringRef(triple).trim().split('-').first;
+  if (arch == "x86_64") {
+    return llvm::StringRef(triple).contains("gnux32") ? "x32" : "amd64";
+  }
+  if (arch == "aarch64") {
+    return "arm64";
+  }
+  if (arch == "i386" || arch == "i486" || arch == "i586" || arch == "i686") {
+    return "386";
+  }
+  if (arch.startswith("arm")) {
+    return "arm";
+  }
+  if (arch == "riscv64" || arch == "s390x" || arch == "ppc64le" || arch == "loongarch64") {
+    return arch == "loongarch64" ? "loong64" : arch.str();
+  }
+  if (arch == "powerpc64le") {
+    return "ppc64le";
+  }
+  if (arch == "powerpc64") {
+    return "ppc64";
+  }
+  if (arch == "mips64el" || arch == "mipsel" || arch == "mips64" || arch == "mips") {
+    return arch.endswith("el") ? (arch.drop_back(2) + "le").str() : arch.str();
+  }
+  return std::nullopt;
+}
+
 } // namespace portable_ld

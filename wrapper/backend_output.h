@@ -23,6 +23,10 @@ StaticFailure explain_static_failure(const std::string &stderr_text);
 // An argument of the link that can turn -static back into a dynamic link.
 std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args);
 
+// The GOARCH a target triple (`cc -dumpmachine`) builds for: "x86_64-linux-gnu" ->
+// "amd64", "aarch64-linux-gnu" -> "arm64"; nullopt when unknown.
+std::optional<std::string> goarch_of_triple(const std::string &triple);
+
 // `cc -###` output with portable-ld's identity appended to its version line.
 std::string stamp_compiler_id(const std::string &output, const Config &config);
 

@@ -81,6 +81,8 @@ private:
            const std::string &hint);
   std::optional<std::string> resolve_backend();
   int verify_output(const Invocation &invocation, const std::string &linker_output);
+  // After a failed Go link: the backend targets another architecture than $GOARCH.
+  std::optional<std::string> backend_arch_mismatch(const std::string &program);
 
   Clock::time_point m_start;
   size_t m_first_arg;
@@ -181,10 +183,12 @@ int Wrapper::run() {
   }
   std::vector<std::string> argv_run = m_config.backend;
   // The linker: only for final links, and only when the build did not choose one.
+  auto chooses_linker = [](const std::string &arg) {
+    return llvm::StringRef(arg).startswith("-fuse-ld=");
+  };
   if (final_link && !m_config.fuse_ld.empty() &&
-      std::none_of(invocation.args.begin(), invocation.args.end(), [](const std::string &arg) {
-        return llvm::StringRef(arg).startswith("-fuse-ld=");
-      })) {
+      std::none_of(invocation.args.begin(), invocation.args.end(), chooses_linker) &&
+      std::none_of(m_config.backend.begin(), m_config.backend.end(), chooses_linker)) {
     if (std::optional<std::string> linker =
             choose_fuse_ld(m_config.fuse_ld, m_config.backend, *program)) {
       argv_run.push_back("-fuse-ld=" + *linker);
@@ -248,6 +252,17 @@ int Wrapper::run() {
   }
   int backend_code = spawned->status.shell_code();
   if (backend_code != 0) {
+    // A Go link for another GOARCH fails with "file in wrong format" when the backend is
+    // the host's compiler: say which two architectures disagree.
+    if (final_link && invocation.from_go && spawned->status.signal == 0) {
+      if (std::optional<std::string> mismatch = backend_arch_mismatch(*program)) {
+        return fail(backend_code, "backend-failed", *mismatch,
+                    fmt::format("set PORTABLE_LD_CC to a C compiler for {0} (Debian: "
+                                "gcc-<triple>, e.g. aarch64-linux-gnu-gcc from "
+                                "gcc-aarch64-linux-gnu for arm64)",
+                                std::getenv("GOARCH")));
+      }
+    }
     if (m_record.static_requested && spawned->status.signal == 0) {
       StaticFailure failure = explain_static_failure(spawned->captured_stderr);
       return fail(backend_code, "backend-failed", "static link failed: " + failure.reason,
@@ -296,6 +311,27 @@ std::optional<std::string> Wrapper::resolve_backend() {
     return std::nullopt;
   }
   return std::move(*program);
+}
+
+std::optional<std::string> Wrapper::backend_arch_mismatch(const std::string &program) {
+  const char *goarch = std::getenv("GOARCH");
+  if (!goarch || !*goarch) {
+    return std::nullopt;
+  }
+  std::vector<std::string> argv = m_config.backend;
+  argv.push_back("-dumpmachine");
+  int status = 0;
+  llvm::Expected<std::string> triple = run_capturing_stdout(program, argv, {}, status);
+  if (!triple) {
+    llvm::consumeError(triple.takeError());
+    return std::nullopt;
+  }
+  std::optional<std::string> backend_goarch = goarch_of_triple(*triple);
+  if (status != 0 || !backend_goarch || *backend_goarch == goarch) {
+    return std::nullopt;
+  }
+  return fmt::format("backend '{}' builds for {} ({}), but GOARCH is {}", m_config.backend[0],
+                     *backend_goarch, llvm::StringRef(*triple).trim().str(), goarch);
 }
 
 int Wrapper::verify_output(const Invocation &invocation, const std::string &linker_output) {
@@ -383,11 +419,7 @@ int Wrapper::fail(int exit_code, const std::string &result, const std::string &m
     m_diagnostics.hint("{}", hint);
   }
   m_record.errors.push_back(message);
-  m_record.exit_code = exit_code;
-  if (!m_config.log_path) {
-    return exit_code;
-  }
-  return finish(exit_code, result);
+  return finish(exit_code, result); // logs, and leaves a reproducer, when configured
 }
 
 int Wrapper::finish(int exit_code, const std::string &result) {

@@ -133,6 +133,25 @@ llvm::Expected<std::string> write_reproducer(const std::string &directory,
     return tar.takeError();
   }
 
+  // TarWriter's stream aborts the process on a write error: make sure the bundle fits
+  // (its inputs, plus room for the manifest) before writing it.
+  uint64_t needed = 1 << 20;
+  for (const std::string &arg : invocation.args) {
+    uint64_t size = 0;
+    if (arg != output && llvm::sys::fs::is_regular_file(arg) &&
+        !llvm::sys::fs::file_size(arg, size)) {
+      needed += size + 1024;
+    }
+  }
+  llvm::ErrorOr<llvm::sys::fs::space_info> space = llvm::sys::fs::disk_space(directory);
+  if (space && space->available < needed) {
+    return llvm::createStringError(std::errc::no_space_on_device,
+                                   "'%s' has %llu bytes free, the bundle needs about %llu",
+                                   directory.c_str(),
+                                   static_cast<unsigned long long>(space->available),
+                                   static_cast<unsigned long long>(needed));
+  }
+
   // Every argument that names a file, but the output: what Go deletes afterwards.
   llvm::json::Array files;
   std::map<std::string, std::string> bundled;
@@ -306,24 +325,38 @@ int run_replay(const std::vector<std::string> &args) {
         arg = found->second;
       } else if (arg == output) {
         arg = std::string(replayed_output.str());
+      } else if (arg == "-o" + output) {
+        arg = "-o" + std::string(replayed_output.str());
       }
       argv.push_back(std::move(arg));
     }
   }
-  // The recorded settings, the recorded backend, and the record on stderr.
+  // The recorded settings (what the replaying environment sets wins), the recorded
+  // backend command and static request (from whichever setting made it), no config file
+  // of this user's, and the record on stderr.
   if (const llvm::json::Object *environment = object->getObject("environment")) {
     for (const auto &[name, value] : *environment) {
-      if (name.str().starts_with("PORTABLE_LD_") || name == "GOARCH" ||
-          name == "GOOS") {
-        ::setenv(name.str().c_str(), value.getAsString().getValueOr("").str().c_str(), 1);
+      if (name.str().starts_with("PORTABLE_LD_") || name == "GOARCH" || name == "GOOS") {
+        ::setenv(name.str().c_str(), value.getAsString().getValueOr("").str().c_str(), 0);
       }
     }
   }
-  if (!std::getenv("PORTABLE_LD_CC")) {
-    if (auto backend = object->getString("backend"); backend && !backend->empty()) {
-      ::setenv("PORTABLE_LD_CC", backend->str().c_str(), 1);
+  if (const llvm::json::Array *words = object->getArray("backend_command")) {
+    std::string command;
+    for (const llvm::json::Value &word : *words) {
+      command += (command.empty() ? "" : " ") +
+                 shell_quote(word.getAsString().getValueOr("")); // split_command_words reads it
+    }
+    if (!command.empty()) {
+      ::setenv("PORTABLE_LD_CC", command.c_str(), 0);
     }
   }
+  if (const llvm::json::Object *policy = object->getObject("policy")) {
+    if (policy->getBoolean("static_requested").getValueOr(false)) {
+      ::setenv("PORTABLE_LD_STATIC", "1", 0);
+    }
+  }
+  ::setenv("PORTABLE_LD_CONFIG", "/dev/null", 0);
   ::setenv("PORTABLE_LD_LOG", "-", 1);
   ::unsetenv("PORTABLE_LD_REPRODUCE");
   diagnostics.note("replaying '{}' ({} files; recorded result: {}) in '{}'", bundle,
