@@ -3,7 +3,9 @@
 // `portable-ld check [--static] [--json] [--goarch=ARCH] FILE...`: the verifier and the
 // policy without a link. Never executes the files. One verdict per file, in text or one
 // JSON object per line (the same schema as the log's "verdict").
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -28,9 +30,10 @@ struct CheckOptions {
   bool json = false;
   std::string goarch;
   std::string nss = "warn";
-  std::string policy;
-  std::vector<std::string> max_versions[4]; // per k_version_families entry
-  std::string allow_libs;
+  // The portability options by config-file key (build_portability_policy): --policy and
+  // --allow-libs once each, --max-FAMILY as often as given.
+  std::map<std::string, std::string> policy_once;
+  std::map<std::string, std::vector<std::string>> policy_limits;
   std::vector<std::string> files;
 };
 
@@ -123,12 +126,12 @@ int run_check(const std::vector<std::string> &args) {
       ("json", po::bool_switch(&options.json), "print one JSON object per file")
       ("goarch", po::value(&options.goarch), "fail unless every file is for this GOARCH")
       ("nss", po::value(&options.nss), "with --static, a static file that still needs glibc's NSS: error, warn (default) or ignore")
-      ("policy", po::value(&options.policy), "dynamic files: portability preset (manylinux2014, manylinux_2_28, debian12)")
-      ("max-glibc", po::value(&options.max_versions[0]), "dynamic files: newest GLIBC_ symbol version allowed, e.g. 2.17")
-      ("max-glibcxx", po::value(&options.max_versions[1]), "... newest GLIBCXX_ version (libstdc++)")
-      ("max-cxxabi", po::value(&options.max_versions[2]), "... newest CXXABI_ version (libstdc++)")
-      ("max-gcc", po::value(&options.max_versions[3]), "... newest GCC_ version (libgcc_s)")
-      ("allow-libs", po::value(&options.allow_libs), "dynamic files: the only libraries they may need (comma-separated), besides the preset's")
+      ("policy", po::value(&options.policy_once["policy"]), "dynamic files: portability preset (manylinux2014, manylinux_2_28, debian12)")
+      ("max-glibc", po::value(&options.policy_limits["max_glibc"]), "dynamic files: newest GLIBC_ symbol version allowed, e.g. 2.17")
+      ("max-glibcxx", po::value(&options.policy_limits["max_glibcxx"]), "... newest GLIBCXX_ version (libstdc++)")
+      ("max-cxxabi", po::value(&options.policy_limits["max_cxxabi"]), "... newest CXXABI_ version (libstdc++)")
+      ("max-gcc", po::value(&options.policy_limits["max_gcc"]), "... newest GCC_ version (libgcc_s)")
+      ("allow-libs", po::value(&options.policy_once["allow_libs"]), "dynamic files: the only libraries they may need (comma-separated), besides the preset's")
       ("help", "print this help")
       ("version", "print the version");
   po::options_description all;
@@ -178,32 +181,30 @@ int run_check(const std::vector<std::string> &args) {
     return k_check_unreadable;
   }
   requirements.nss = *nss;
-  // The same semantics as the settings: the preset, then explicit limits and libraries.
-  if (!options.policy.empty()) {
-    llvm::Expected<PortabilityPolicy> preset = portability_preset(options.policy, "--policy");
-    if (!preset) {
-      diagnostics.error("check: {}", llvm::toString(preset.takeError()));
-      return k_check_unreadable;
-    }
-    requirements.portability = std::move(*preset);
+  // The same semantics as the settings; an empty --policy or --allow-libs is no option.
+  llvm::Expected<PortabilityPolicy> portability =
+      build_portability_policy([&](llvm::StringRef key) -> std::vector<PolicySetting> {
+        std::string option = "--" + key.str();
+        std::replace(option.begin(), option.end(), '_', '-');
+        std::vector<PolicySetting> given;
+        if (auto once = options.policy_once.find(key.str()); once != options.policy_once.end()) {
+          if (!once->second.empty()) {
+            given.push_back({once->second, option});
+          }
+        }
+        if (auto limits = options.policy_limits.find(key.str());
+            limits != options.policy_limits.end()) {
+          for (const std::string &value : limits->second) {
+            given.push_back({value, option});
+          }
+        }
+        return given;
+      });
+  if (!portability) {
+    diagnostics.error("check: {}", llvm::toString(portability.takeError()));
+    return k_check_unreadable;
   }
-  for (size_t i = 0; i < std::size(k_version_families); ++i) {
-    std::string family = k_version_families[i];
-    for (const std::string &version : options.max_versions[i]) {
-      if (llvm::Error error = set_max_version(requirements.portability, family, version,
-                                              "--max-" + llvm::StringRef(family).lower())) {
-        diagnostics.error("check: {}", llvm::toString(std::move(error)));
-        return k_check_unreadable;
-      }
-    }
-  }
-  if (!options.allow_libs.empty()) {
-    if (llvm::Error error =
-            set_allowed_libs(requirements.portability, options.allow_libs, "--allow-libs")) {
-      diagnostics.error("check: {}", llvm::toString(std::move(error)));
-      return k_check_unreadable;
-    }
-  }
+  requirements.portability = std::move(*portability);
   if (!options.goarch.empty()) {
     requirements.goarch = options.goarch;
   }

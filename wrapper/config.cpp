@@ -323,30 +323,22 @@ llvm::Expected<Config> load_config() {
     config.nss = *policy;
   }
 
-  // The preset first; explicit limits and libraries refine it.
-  if (auto it = values.find("policy"); it != values.end()) {
-    llvm::Expected<PortabilityPolicy> preset =
-        portability_preset(llvm::StringRef(it->second.value).trim(), it->second.origin);
-    if (!preset) {
-      return preset.takeError();
-    }
-    config.portability = std::move(*preset);
+  llvm::Expected<PortabilityPolicy> portability =
+      build_portability_policy([&](llvm::StringRef key) -> std::vector<PolicySetting> {
+        auto it = values.find(key.str());
+        if (it == values.end()) {
+          return {};
+        }
+        std::string value = it->second.value;
+        if (key == "policy") {
+          value = llvm::StringRef(value).trim().str(); // "policy = manylinux2014 "
+        }
+        return {{value, it->second.origin}};
+      });
+  if (!portability) {
+    return portability.takeError();
   }
-  for (const char *family : k_version_families) {
-    std::string key = "max_" + llvm::StringRef(family).lower();
-    if (auto it = values.find(key); it != values.end()) {
-      if (llvm::Error error = set_max_version(config.portability, family, it->second.value,
-                                              it->second.origin)) {
-        return std::move(error);
-      }
-    }
-  }
-  if (auto it = values.find("allow_libs"); it != values.end()) {
-    if (llvm::Error error =
-            set_allowed_libs(config.portability, it->second.value, it->second.origin)) {
-      return std::move(error);
-    }
-  }
+  config.portability = std::move(*portability);
 
   if (auto it = values.find("fuse_ld"); it != values.end()) {
     std::string linker = llvm::StringRef(it->second.value).trim().lower();

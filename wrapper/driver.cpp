@@ -30,12 +30,6 @@ namespace portable_ld {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 // Nested portable-ld processes (a backend script that calls portable-ld again) are
 // counted in this variable; past k_max_depth it is a loop, not a build.
 constexpr const char *k_depth_variable = "PORTABLE_LD_DEPTH";
@@ -214,16 +208,10 @@ int Wrapper::run() {
       invocation.role == Role::Query &&
       std::find(invocation.args.begin(), invocation.args.end(), "-###") != invocation.args.end();
   if (!final_link && !compiler_id_query && !m_config.log_path) {
-    std::vector<std::string> env = environment_with(k_depth_variable, depth);
-    std::vector<char *> argv_c, env_c;
-    for (std::string &s : argv_run) argv_c.push_back(s.data());
-    argv_c.push_back(nullptr);
-    for (std::string &s : env) env_c.push_back(s.data());
-    env_c.push_back(nullptr);
-    ::execve(program->c_str(), argv_c.data(), env_c.data());
-    int saved = errno;
-    return fail(exit_code_for(std::error_code(saved, std::generic_category())), "error",
-                "cannot run '" + m_config.backend[0] + "': " + std::strerror(saved), "");
+    std::error_code error =
+        exec_program(*program, argv_run, environment_with(k_depth_variable, depth));
+    return fail(exit_code_for(error), "error",
+                "cannot run '" + m_config.backend[0] + "': " + error.message(), "");
   }
 
   Clock::time_point backend_start = Clock::now();
@@ -335,18 +323,26 @@ std::optional<std::string> Wrapper::backend_arch_mismatch(const std::string &pro
 }
 
 int Wrapper::verify_output(const Invocation &invocation, const std::string &linker_output) {
+  Requirements requirements;
+  requirements.static_required = m_record.static_requested;
+  requirements.nss = m_config.nss;
+  requirements.portability = m_config.portability;
+  if (invocation.from_go) {
+    if (const char *goarch = std::getenv("GOARCH")) {
+      requirements.goarch = goarch;
+    }
+  }
+
   Clock::time_point verify_start = Clock::now();
   const std::string output = invocation.output_path();
   llvm::Expected<Verdict> verdict = inspect_file(output);
   m_record.verify_ms = ms_since(verify_start);
   if (!verdict) {
     std::string reason = llvm::toString(verdict.takeError());
-    // Nothing was required of this output (no static request, no GOARCH to match, no
-  // portability policy): a
-    // format portable-ld does not read (--oformat=binary, wasm, a fat Mach-O) is the
-    // build's business. Logged, and the link stands.
-    const char *goarch = invocation.from_go ? std::getenv("GOARCH") : nullptr;
-    if (!m_record.static_requested && !(goarch && *goarch) && m_config.portability.empty()) {
+    // Nothing was required of this output: a format portable-ld does not read
+    // (--oformat=binary, wasm, a fat Mach-O) is the build's business. Logged, and the
+    // link stands.
+    if (requirements.none()) {
       m_record.warnings.push_back("output not verified: " + reason);
       return finish(0, "unverified");
     }
@@ -360,15 +356,6 @@ int Wrapper::verify_output(const Invocation &invocation, const std::string &link
   }
   m_record.verdict = *verdict;
 
-  Requirements requirements;
-  requirements.static_required = m_record.static_requested;
-  requirements.nss = m_config.nss;
-  requirements.portability = m_config.portability;
-  if (invocation.from_go) {
-    if (const char *goarch = std::getenv("GOARCH")) {
-      requirements.goarch = goarch;
-    }
-  }
   std::vector<Violation> violations = judge(*verdict, requirements);
   bool failed = false;
   for (const Violation &violation : violations) {

@@ -54,7 +54,7 @@ bool accepts(const std::vector<std::string> &backend, const std::string &program
   argv.push_back("-fuse-ld=" + linker);
   argv.push_back("-Wl,--version");
   llvm::Expected<SpawnResult> result = spawn_and_wait(
-      {program, argv, environment_with("", ""), StderrMode::Capture, "/dev/null"});
+      {program, argv, current_environment(), StderrMode::Capture, "/dev/null"});
   if (!result) {
     llvm::consumeError(result.takeError());
     return false;

@@ -6,6 +6,7 @@
 // warning (on final links only; probes stay silent) and never fails the build.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,12 @@
 namespace portable_ld {
 
 class Diagnostics;
+
+// The clock of a record's timings, and one of them in milliseconds.
+using Clock = std::chrono::steady_clock;
+inline double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 constexpr int k_log_schema_version = 1;
 

@@ -47,6 +47,12 @@ struct Requirements {
   NssPolicy nss = NssPolicy::Warn;
   // Dynamic ELF outputs: newest symbol versions and allowed libraries.
   PortabilityPolicy portability;
+
+  // Nothing is asked of the file (the NSS policy alone asks nothing: it qualifies a
+  // static request).
+  bool none() const {
+    return !static_required && !(goarch && !goarch->empty()) && portability.empty();
+  }
 };
 
 struct Violation {

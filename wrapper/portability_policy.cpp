@@ -186,4 +186,29 @@ llvm::Error set_allowed_libs(PortabilityPolicy &policy, const std::string &text,
   return llvm::Error::success();
 }
 
+llvm::Expected<PortabilityPolicy>
+build_portability_policy(llvm::function_ref<std::vector<PolicySetting>(llvm::StringRef key)> given) {
+  PortabilityPolicy policy;
+  for (const PolicySetting &preset : given("policy")) {
+    llvm::Expected<PortabilityPolicy> named = portability_preset(preset.value, preset.origin);
+    if (!named) {
+      return named.takeError();
+    }
+    policy = std::move(*named);
+  }
+  for (const char *family : k_version_families) {
+    for (const PolicySetting &limit : given("max_" + llvm::StringRef(family).lower())) {
+      if (llvm::Error error = set_max_version(policy, family, limit.value, limit.origin)) {
+        return std::move(error);
+      }
+    }
+  }
+  for (const PolicySetting &libs : given("allow_libs")) {
+    if (llvm::Error error = set_allowed_libs(policy, libs.value, libs.origin)) {
+      return std::move(error);
+    }
+  }
+  return policy;
+}
+
 } // namespace portable_ld

@@ -14,6 +14,8 @@
 
 #include "verify.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 namespace portable_ld {
@@ -47,6 +49,18 @@ struct PortabilityPolicy {
   std::optional<std::vector<std::string>> allowed_libs;
   bool empty() const { return max_versions.empty() && !allowed_libs; }
 };
+
+// One setting as given: its value, and the words that name where it came from.
+struct PolicySetting {
+  std::string value;
+  std::string origin;
+};
+// The policy from its settings, asked for by config-file key ("policy", "max_glibc",
+// "max_glibcxx", "max_cxxabi", "max_gcc", "allow_libs"; each given zero or more times):
+// the preset first, then each family's limits in the order given, then the libraries.
+// The settings (config.cpp) and `check`'s options share it, so both mean the same.
+llvm::Expected<PortabilityPolicy>
+build_portability_policy(llvm::function_ref<std::vector<PolicySetting>(llvm::StringRef key)> given);
 
 // The preset named `name` (manylinux2014, manylinux_2_28, ...); the error lists them.
 llvm::Expected<PortabilityPolicy> portability_preset(std::string_view name,

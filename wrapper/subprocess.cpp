@@ -124,8 +124,14 @@ std::vector<std::string> environment_with(const std::string &name, const std::st
       env.emplace_back(*entry);
     }
   }
-  if (!name.empty()) {
-    env.push_back(prefix + value);
+  env.push_back(prefix + value);
+  return env;
+}
+
+std::vector<std::string> current_environment() {
+  std::vector<std::string> env;
+  for (char **entry = environ; *entry; ++entry) {
+    env.emplace_back(*entry);
   }
   return env;
 }
@@ -254,7 +260,7 @@ llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
                                    error.message().c_str());
   }
   if (env.empty()) {
-    env = environment_with("", "");
+    env = current_environment();
   }
   SpawnRequest request{program, argv, std::move(env), StderrMode::Inherit, path.str().str()};
   llvm::Expected<SpawnResult> result = spawn_and_wait(request);
@@ -268,6 +274,14 @@ llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
     exit_code = result->status.shell_code();
   }
   return output;
+}
+
+std::error_code exec_program(const std::string &program, const std::vector<std::string> &argv,
+                             const std::vector<std::string> &env) {
+  std::vector<char *> argv_c = c_strings(argv);
+  std::vector<char *> env_c = c_strings(env);
+  ::execve(program.c_str(), argv_c.data(), env_c.data());
+  return std::error_code(errno, std::generic_category());
 }
 
 } // namespace portable_ld

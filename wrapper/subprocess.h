@@ -48,6 +48,11 @@ llvm::Expected<std::string> resolve_program(const std::string &name);
 // reason (strerror text) and its error code the errno.
 llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request);
 
+// Becomes `program` (execve: argv[0] first, `env` as NAME=value, no shell). Returns only
+// when that fails, with errno's error code.
+std::error_code exec_program(const std::string &program, const std::vector<std::string> &argv,
+                             const std::vector<std::string> &env);
+
 // Runs `argv` (argv[0] first) with `env` (empty: this process's environment), its stdout
 // in a temporary file, and returns that output; `exit_code` gets the shell status.
 llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
@@ -57,7 +62,8 @@ llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
 // The whole content of a file, or an error naming it.
 llvm::Expected<std::string> read_whole_file(const std::string &path);
 
-// The environment of this process with `name` set to `value` (an empty name: unchanged).
+// The environment of this process, and the same with `name` set to `value`.
+std::vector<std::string> current_environment();
 std::vector<std::string> environment_with(const std::string &name, const std::string &value);
 
 } // namespace portable_ld

@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <unistd.h>
 
 #include "config.h"
@@ -21,17 +20,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-extern char **environ;
 
 namespace portable_ld {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 // The last value of Go flag `name` (-name=v, -name v, --name=v, --name v); Go's flag
 // package keeps the last. cmd/go passes the main package's archive last, after the
@@ -59,15 +51,10 @@ std::optional<std::string> last_flag_value(const std::vector<std::string> &args,
 
 int exec_untouched(const std::string &program, const std::vector<std::string> &argv,
                    Diagnostics &diagnostics) {
-  std::vector<char *> argv_c;
-  for (const std::string &arg : argv) {
-    argv_c.push_back(const_cast<char *>(arg.c_str()));
-  }
-  argv_c.push_back(nullptr);
-  ::execve(program.c_str(), argv_c.data(), environ);
-  int saved = errno;
-  diagnostics.error("-toolexec: cannot run '{}': {}", program, std::strerror(saved));
-  return saved == ENOENT ? k_exit_not_found : k_exit_cannot_execute;
+  std::error_code error = exec_program(program, argv, current_environment());
+  diagnostics.error("-toolexec: cannot run '{}': {}", program, error.message());
+  return error == std::errc::no_such_file_or_directory ? k_exit_not_found
+                                                       : k_exit_cannot_execute;
 }
 
 // `link -V=full` prints "link version go1.19.8 [...]"; cmd/go hashes the whole line of a
@@ -209,7 +196,7 @@ int GuardedLink::run() {
                                 "a static request needs an external link: Go's internal "
                                 "linker ignores -extldflags"});
   }
-  std::vector<std::string> env = environment_with("", "");
+  std::vector<std::string> env = current_environment();
   std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
   std::string extld = last_flag_value(args, "extld").value_or("gcc");
   llvm::Expected<std::string> extld_program = resolve_program(extld);
