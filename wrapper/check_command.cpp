@@ -13,7 +13,7 @@
 
 #include "diagnostics.h"
 #include "driver.h"
-#include "policy.h"
+#include "judge_output.h"
 #include "portability_policy.h"
 #include "verify.h"
 
@@ -110,6 +110,22 @@ void print_text(const Verdict &verdict) {
   }
 }
 
+// The verdict's JSON with the judgement: "ok", "violations" and "policy_warnings".
+llvm::json::Object verdict_json(const JudgedOutput &judged) {
+  llvm::json::Object object = to_json(judged.verdict);
+  llvm::json::Array messages;
+  llvm::json::Array warnings;
+  for (const Violation &violation : judged.violations) {
+    (violation.fatal ? messages : warnings).push_back(json_string(violation.message));
+  }
+  object["ok"] = messages.empty();
+  object["violations"] = std::move(messages);
+  if (!warnings.empty()) {
+    object["policy_warnings"] = std::move(warnings);
+  }
+  return object;
+}
+
 void print_json(llvm::json::Object object) {
   llvm::outs() << llvm::json::Value(std::move(object)) << '\n';
   llvm::outs().flush();
@@ -181,6 +197,7 @@ int run_check(const std::vector<std::string> &args) {
     return k_check_unreadable;
   }
   requirements.nss = *nss;
+  requirements.nss_setting = "--nss";
   // The same semantics as the settings; an empty --policy or --allow-libs is no option.
   llvm::Expected<PortabilityPolicy> portability =
       build_portability_policy([&](llvm::StringRef key) -> std::vector<PolicySetting> {
@@ -210,9 +227,9 @@ int run_check(const std::vector<std::string> &args) {
   }
   int exit_code = k_check_pass;
   for (const std::string &file : options.files) {
-    llvm::Expected<Verdict> verdict = inspect_file(file);
-    if (!verdict) {
-      std::string message = llvm::toString(verdict.takeError());
+    llvm::Expected<JudgedOutput> judged = judge_output(file, requirements);
+    if (!judged) {
+      std::string message = llvm::toString(judged.takeError());
       diagnostics.error("{}", message);
       if (options.json) {
         print_json(llvm::json::Object{
@@ -221,35 +238,20 @@ int run_check(const std::vector<std::string> &args) {
       exit_code = k_check_unreadable;
       continue;
     }
-    std::vector<Violation> violations = judge(*verdict, requirements);
     if (options.json) {
-      llvm::json::Object object = to_json(*verdict);
-      llvm::json::Array messages;
-      llvm::json::Array warnings;
-      for (const Violation &violation : violations) {
-        (violation.fatal ? messages : warnings).push_back(json_string(violation.message));
-      }
-      object["ok"] = messages.empty();
-      object["violations"] = std::move(messages);
-      if (!warnings.empty()) {
-        object["policy_warnings"] = std::move(warnings);
-      }
-      print_json(std::move(object));
+      print_json(verdict_json(*judged));
     } else {
-      print_text(*verdict);
+      print_text(judged->verdict);
     }
     std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
-    bool failed = false;
-    for (const Violation &violation : violations) {
-      failed |= violation.fatal;
-      report(diagnostics, violation,
-             verdict->format != "elf"
-                 ? ""
-                 : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for Go, "
-                   "-ldflags '-linkmode=external -extld=portable-ld' (internal linking ignores "
-                   "-extldflags) or CGO_ENABLED=0");
-    }
-    if (failed && exit_code == k_check_pass) {
+    report_all(diagnostics, judged->violations,
+               judged->verdict.format != "elf"
+                   ? ""
+                   : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for "
+                     "Go, -ldflags '-linkmode=external -extld=portable-ld' (internal linking "
+                     "ignores -extldflags) or CGO_ENABLED=0",
+               /*show_warnings=*/true);
+    if (judged->rejected() && exit_code == k_check_pass) {
       exit_code = k_check_policy_failed;
     }
   }

@@ -9,6 +9,7 @@
 // the working directory is never consulted, so an untrusted module cannot pick a backend.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,15 +29,35 @@ llvm::Expected<NssPolicy> parse_nss_policy(const std::string &value, const std::
 enum class StaticSource { None, Environment, ConfigFile, Launcher, Arguments };
 const char *to_string(StaticSource source);
 
+// PORTABLE_LD_LIBC: the backend's own C library, or musl (musl-gcc, always static).
+enum class Libc { Glibc, Musl };
+const char *to_string(Libc libc);
+
+// Who chose the backend, for diagnostics and for the defaults that yield to any choice.
+enum class BackendOrigin {
+  Default,     // cc
+  Setting,     // PORTABLE_LD_CC, the config file's cc, or libc=musl (backend_setting)
+  ProgramName, // called as portable-ld++: c++
+  Launcher,    // --launcher DRIVER
+};
+
+// What `--launcher [--static] [--log=PATH] DRIVER` says: it overrides the settings.
+struct LauncherOptions {
+  std::string driver;
+  bool static_request = false;
+  std::optional<std::optional<std::string>> log; // set: overrides; inner nullopt: off
+};
+
 struct Config {
   // Backend compiler driver as argv words (PORTABLE_LD_CC, split without a shell).
   std::vector<std::string> backend = {"cc"};
-  // Where PORTABLE_LD_CC came from, for diagnostics ("PORTABLE_LD_CC" or "'file': cc").
-  std::string backend_origin = "default";
+  BackendOrigin backend_origin = BackendOrigin::Default;
+  // With BackendOrigin::Setting, the setting in diagnostics' words: "PORTABLE_LD_CC",
+  // "'FILE': cc" or "PORTABLE_LD_LIBC=musl".
+  std::string backend_setting;
   // What to install when the backend is missing, when a setting chose it (libc=musl).
   std::string backend_package_hint;
-  // PORTABLE_LD_LIBC: "glibc" (the backend's own) or "musl" (musl-gcc, always static).
-  std::string libc = "glibc";
+  Libc libc = Libc::Glibc;
   // Final links must be static (PORTABLE_LD_STATIC).
   bool static_requested = false;
   StaticSource static_source = StaticSource::None;
@@ -54,11 +75,35 @@ struct Config {
   std::optional<std::string> log_path;
   // The config file that was read, if any (logged for traceability).
   std::optional<std::string> config_file;
+
+  // Not settings, but read from the environment once with them: GOARCH of the Go build
+  // that runs us (empty when unset), and how deep portable-ld is nested in itself
+  // (PORTABLE_LD_DEPTH, which portable-ld sets for its backend).
+  std::string goarch;
+  int depth = 0;
 };
 
-// Reads the environment and the config file. A malformed value is an error naming the
-// variable (or the file and key) and the accepted values.
-llvm::Expected<Config> load_config();
+// Where the backend came from, in a diagnostic's words: "default", "PORTABLE_LD_CC",
+// "the name portable-ld++", "the --launcher argument", ...
+std::string describe_backend_origin(const Config &config);
+
+// Called as portable-ld++ (CXX=portable-ld++) with no backend chosen, the default backend
+// is the C++ driver, as g++ is gcc's: cmd/go links C++ packages with $CXX.
+void apply_program_name(Config &config, const std::string &argv0);
+
+// A launcher's DRIVER and options override the settings for this link.
+void apply_launcher(Config &config, const LauncherOptions &launcher);
+
+// The variable that counts nested portable-ld processes (Config::depth).
+constexpr const char *k_depth_variable = "PORTABLE_LD_DEPTH";
+
+// Settings recorded elsewhere (a reproducer's), by environment variable.
+using RecordedSettings = std::map<std::string, std::string>;
+
+// Reads the environment and the config file, or, given `recorded`, the environment and
+// those in place of the file. A malformed value is an error naming the variable (or the
+// file and key) and the accepted values.
+llvm::Expected<Config> load_config(const RecordedSettings *recorded = nullptr);
 
 // Splits a command such as "zig cc" or "'/opt/my cc/gcc' -m64" into words, the way Go's
 // cmd/internal/quoted.Split does: blanks separate words, a word that starts with a quote

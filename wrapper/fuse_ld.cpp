@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "subprocess.h"
+#include "xdg_paths.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -21,20 +22,6 @@ namespace {
 
 // The fastest first (mold, then lld); bfd is every GCC's default.
 constexpr const char *k_auto_order[] = {"mold", "lld"};
-
-std::optional<std::string> cache_path() {
-  llvm::SmallString<256> path;
-  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && llvm::sys::path::is_absolute(xdg)) {
-    path = xdg;
-  } else if (const char *home = std::getenv("HOME"); home && llvm::sys::path::is_absolute(home)) {
-    path = home;
-    llvm::sys::path::append(path, ".cache");
-  } else {
-    return std::nullopt;
-  }
-  llvm::sys::path::append(path, "portable-ld", "fuse-ld");
-  return std::string(path.str());
-}
 
 // The backend as it is now: a new compiler at the same path probes again.
 std::string identity(const std::vector<std::string> &backend, const std::string &program) {
@@ -74,7 +61,7 @@ std::optional<std::string> choose_fuse_ld(const std::string &setting,
     return setting;
   }
   std::string key = identity(backend, program);
-  std::optional<std::string> cache = cache_path();
+  std::optional<std::string> cache = xdg_path(XdgDirectory::Cache, "fuse-ld");
   if (cache) {
     if (auto buffer = llvm::MemoryBuffer::getFile(*cache)) {
       for (llvm::StringRef rest = (*buffer)->getBuffer(); !rest.empty();) {

@@ -13,6 +13,7 @@
 
 #include "diagnostics.h"
 
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -78,7 +79,7 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
       {"duration_us", llvm::json::Object{{"total", microseconds(record.total_ms)},
                                          {"backend", microseconds(record.backend_ms)},
                                          {"verify", microseconds(record.verify_ms)}}},
-      {"result", record.result},
+      {"result", to_string(record.result)},
   };
   if (record.expanded) {
     object["argv_expanded"] = json_strings(*record.expanded);
@@ -107,6 +108,44 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
     object["config_file"] = json_string(*config.config_file);
   }
   return object;
+}
+
+const char *to_string(Result result) {
+  switch (result) {
+  case Result::Ok:
+    return "ok";
+  case Result::Passthrough:
+    return "passthrough";
+  case Result::BackendFailed:
+    return "backend-failed";
+  case Result::VerifyFailed:
+    return "verify-failed";
+  case Result::BadOutput:
+    return "bad-output";
+  case Result::Unverified:
+    return "unverified";
+  case Result::Error:
+    return "error";
+  }
+  llvm_unreachable("unknown Result");
+}
+
+void record_judgement(InvocationRecord &record, const JudgedOutput &judged) {
+  record.verdict = judged.verdict;
+  for (const Violation &violation : judged.violations) {
+    (violation.fatal ? record.errors : record.warnings).push_back(violation.message);
+  }
+}
+
+int close_record(InvocationRecord &record, int exit_code, Result result, Clock::time_point start,
+                 const Config &config, Diagnostics &diagnostics, bool quiet) {
+  record.exit_code = exit_code;
+  record.result = result;
+  record.total_ms = ms_since(start);
+  if (config.log_path && !(quiet && *config.log_path == "-")) {
+    append_log(*config.log_path, to_json(record, config), diagnostics, !quiet);
+  }
+  return exit_code;
 }
 
 void append_log(const std::string &path, llvm::json::Object record,

@@ -13,6 +13,7 @@
 
 #include "arguments.h"
 #include "config.h"
+#include "judge_output.h"
 #include "policy.h"
 #include "subprocess.h"
 #include "verify.h"
@@ -31,6 +32,18 @@ inline double ms_since(Clock::time_point start) {
 
 constexpr int k_log_schema_version = 1;
 
+// How an invocation ended: the record's "result" (docs/log-schema.md#result).
+enum class Result {
+  Ok,            // a final link or guarded link whose output meets every requirement
+  Passthrough,   // any other role, the backend exited 0
+  BackendFailed, // the backend exited non-zero or was killed
+  VerifyFailed,  // the output failed a requirement and was removed
+  BadOutput,     // the output of a link with requirements is missing or unreadable
+  Unverified,    // the same for a link with none: the link stands
+  Error,         // portable-ld could not do the invocation
+};
+const char *to_string(Result result);
+
 struct InvocationRecord {
   Role role = Role::Other;
   std::vector<std::string> argv_received;        // our argv, argv[0] included
@@ -45,13 +58,23 @@ struct InvocationRecord {
   double backend_ms = 0, verify_ms = 0, total_ms = 0;
   std::optional<std::string> output;             // the file a final link writes
   std::optional<Verdict> verdict;
-  std::string result;                            // see docs/log-schema.md
+  Result result = Result::Error;
   std::vector<std::string> errors;               // portable-ld's own error messages
   std::vector<std::string> warnings;             // and its warnings
   std::optional<std::string> reproducer;         // the bundle written for this link
 };
 
 llvm::json::Object to_json(const InvocationRecord &record, const Config &config);
+
+// Adds a judgement to the record: the verdict, the fatal violations' messages as errors
+// and the others' as warnings.
+void record_judgement(InvocationRecord &record, const JudgedOutput &judged);
+
+// Ends `record` (exit code, result, time since `start`) and appends it to the configured
+// log. `quiet`: the role's output is read by Go (a probe, a query), so neither a record
+// on stderr nor a warning about the log may appear there. Returns `exit_code`.
+int close_record(InvocationRecord &record, int exit_code, Result result, Clock::time_point start,
+                 const Config &config, Diagnostics &diagnostics, bool quiet);
 
 // Appends `record` as one line to `path` ("-" = stderr). On failure, warns once through
 // `diagnostics` when `warn` is true, and otherwise stays silent.

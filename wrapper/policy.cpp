@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy.h"
 
-#include "diagnostics.h"
-
 #include <fmt/format.h>
 
 #include "llvm/ADT/StringRef.h"
@@ -339,7 +337,7 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
          {"glibc's NSS (name, user and group lookups) and iconv load shared modules of the "
           "glibc version used for linking; on another system these calls fail"},
          std::move(hint),
-         requirements.nss == NssPolicy::Error, "PORTABLE_LD_NSS"});
+         requirements.nss == NssPolicy::Error, requirements.nss_setting});
   }
   if (verdict.go && verdict.go->linker == "external" &&
       verdict.go->runtime_cgo == GoBinary::RuntimeCgo::Absent &&
@@ -369,22 +367,6 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
          fmt::format("set PORTABLE_LD_CC to a C compiler that targets {}", *requirements.goarch)});
   }
   return violations;
-}
-
-void report(Diagnostics &diagnostics, const Violation &violation,
-            const std::string &fallback_hint) {
-  if (violation.fatal) {
-    diagnostics.error("{}", violation.message);
-  } else {
-    diagnostics.warn("{}", violation.message);
-  }
-  for (const std::string &note : violation.notes) {
-    diagnostics.note("{}", note);
-  }
-  const std::string &hint = violation.hint.empty() ? fallback_hint : violation.hint;
-  if (!hint.empty()) {
-    diagnostics.hint("{}", hint);
-  }
 }
 
 } // namespace portable_ld

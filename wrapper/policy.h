@@ -20,8 +20,6 @@
 
 namespace portable_ld {
 
-class Diagnostics;
-
 struct ArgumentChange {
   std::string action; // "add", "remove" or "replace"
   std::string from;   // the argument(s) removed or replaced
@@ -43,8 +41,10 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation);
 struct Requirements {
   bool static_required = false;
   std::optional<std::string> goarch; // GOARCH of a Go link, compared with the output
-  // With static_required: what a static image that still needs glibc's NSS gets.
+  // With static_required: what a static image that still needs glibc's NSS gets, and
+  // the setting that chose it (named in the warning's hint).
   NssPolicy nss = NssPolicy::Warn;
+  std::string nss_setting = "PORTABLE_LD_NSS";
   // Dynamic ELF outputs: newest symbol versions and allowed libraries.
   PortabilityPolicy portability;
 
@@ -60,17 +60,12 @@ struct Violation {
   std::vector<std::string> notes; // the evidence
   std::string hint;
   bool fatal = true;              // false: reported as a warning, the file passes
-  // For a warning that a setting can turn into an error: that setting's variable.
-  const char *escalated_by = nullptr;
+  // For a warning that a setting can turn into an error: that setting.
+  std::string escalated_by = {};
 };
 
 // Every way `verdict` fails `requirements`; empty when it passes.
 std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements);
-
-// Prints `violation` as an error (fatal) or a warning, then its notes, then its hint, or
-// `fallback_hint` when it has none (nothing when both are empty).
-void report(Diagnostics &diagnostics, const Violation &violation,
-            const std::string &fallback_hint = "");
 
 // The evidence of dynamic linking in a verdict, e.g. "PT_INTERP '/lib64/ld-linux-x86-64.so.2';
 // NEEDED libc.so.6", in the format's own terms.

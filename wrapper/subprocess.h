@@ -32,7 +32,7 @@ struct SpawnRequest {
   std::vector<std::string> argv; // argv[0] first
   std::vector<std::string> env;  // full environment, NAME=value
   StderrMode stderr_mode = StderrMode::Inherit;
-  std::string stdout_path; // when set, the child's stdout goes to this new file
+  std::string stdout_path = {}; // when set, the child's stdout goes to this new file
 };
 
 struct SpawnResult {

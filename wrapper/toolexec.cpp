@@ -10,7 +10,7 @@
 #include "driver.h"
 #include "go_binary.h"
 #include "log.h"
-#include "policy.h"
+#include "judge_output.h"
 #include "subprocess.h"
 #include "verify.h"
 
@@ -76,7 +76,7 @@ int print_link_version(const std::string &tool, const std::vector<std::string> &
   if (config.static_requested) {
     policy = fmt::format(": static, nss={}", to_string(config.nss));
   }
-  if (config.backend_origin != "default") {
+  if (config.backend_origin != BackendOrigin::Default) {
     policy += fmt::format("{}cc={}", policy.empty() ? ": " : ", ", fmt::join(config.backend, " "));
   }
   fmt::print("{} [portable-ld {} toolexec guard{}]\n", line.str(), k_version, policy);
@@ -162,7 +162,7 @@ public:
   int run();
 
 private:
-  int finish(int exit_code, const std::string &result);
+  int finish(int exit_code, Result result);
 
   Clock::time_point m_start;
   Config m_config;
@@ -213,7 +213,7 @@ int GuardedLink::run() {
                                 "static and verifies it"});
     // Go's own choice of C compiler (CC, CXX for C++ packages) stays the backend, unless
     // PORTABLE_LD_CC or the config file names one.
-    if (m_config.backend_origin == "default") {
+    if (m_config.backend_origin == BackendOrigin::Default) {
       env = environment_with("PORTABLE_LD_CC", extld);
     }
   }
@@ -224,7 +224,7 @@ int GuardedLink::run() {
                           llvm::toString(with_cgo.takeError()));
       m_diagnostics.hint("add import _ \"runtime/cgo\" to package main; an external link "
                          "without it crashes at startup");
-      return finish(k_exit_internal, "error");
+      return finish(k_exit_internal, Result::Error);
     }
     if (*with_cgo != *importcfg) {
       added.push_back("-importcfg=" + *with_cgo);
@@ -244,64 +244,48 @@ int GuardedLink::run() {
   if (!linked) {
     m_diagnostics.error("-toolexec: cannot run '{}': {}", tool,
                         llvm::toString(linked.takeError()));
-    return finish(k_exit_cannot_execute, "error");
+    return finish(k_exit_cannot_execute, Result::Error);
   }
   m_record.backend_status = linked->status;
   if (linked->status.shell_code() != 0) {
-    return finish(linked->status.shell_code(), "backend-failed");
+    return finish(linked->status.shell_code(), Result::BackendFailed);
   }
 
   // cmd/link may rewrite what the external linker wrote (strip, compress, sign): the
   // file Go installs is the one to judge. The NSS warnings were the extld's to give.
   std::string output = last_flag_value(args, "o").value_or("a.out");
   m_record.output = output;
-  Clock::time_point verify_start = Clock::now();
-  llvm::Expected<Verdict> verdict = inspect_file(output);
-  m_record.verify_ms = ms_since(verify_start);
-  if (!verdict) {
-    std::string reason = llvm::toString(verdict.takeError());
-    m_diagnostics.error("-toolexec: link succeeded but its output cannot be verified: {}",
-                        reason);
-    m_record.errors.push_back(reason);
-    return finish(k_exit_bad_output, "bad-output");
-  }
-  m_record.verdict = *verdict;
   Requirements requirements;
   requirements.static_required = true;
   requirements.nss = m_config.nss;
-  if (const char *goarch = std::getenv("GOARCH"); goarch && *goarch) {
-    requirements.goarch = goarch;
+  if (!m_config.goarch.empty()) {
+    requirements.goarch = m_config.goarch;
   }
-  bool failed = false;
-  for (const Violation &violation : judge(*verdict, requirements)) {
-    if (!violation.fatal) {
-      m_record.warnings.push_back(violation.message);
-      continue;
-    }
-    failed = true;
-    m_record.errors.push_back(violation.message);
-    report(m_diagnostics, violation,
-           "see the final-link record of this link in the log (PORTABLE_LD_LOG) for the "
-           "command the external linker ran");
+  Clock::time_point verify_start = Clock::now();
+  llvm::Expected<JudgedOutput> judged = judge_output(output, requirements);
+  m_record.verify_ms = ms_since(verify_start);
+  if (!judged) {
+    std::string reason = llvm::toString(judged.takeError());
+    m_diagnostics.error("-toolexec: link succeeded but its output cannot be verified: {}",
+                        reason);
+    m_record.errors.push_back(reason);
+    return finish(k_exit_bad_output, Result::BadOutput);
   }
-  if (failed) {
-    // As after a failed final link: a build must not mistake it for a good binary.
-    if (!llvm::sys::fs::remove(output)) {
-      m_diagnostics.note("removed '{}'", output);
-    }
-    return finish(k_exit_not_static, "verify-failed");
+  record_judgement(m_record, *judged);
+  report_all(m_diagnostics, judged->violations,
+             "see the final-link record of this link in the log (PORTABLE_LD_LOG) for the "
+             "command the external linker ran",
+             /*show_warnings=*/false);
+  if (judged->rejected()) {
+    remove_rejected_output(m_diagnostics, output);
+    return finish(k_exit_not_static, Result::VerifyFailed);
   }
-  return finish(0, "ok");
+  return finish(0, Result::Ok);
 }
 
-int GuardedLink::finish(int exit_code, const std::string &result) {
-  m_record.exit_code = exit_code;
-  m_record.result = result;
-  m_record.total_ms = ms_since(m_start);
-  if (m_config.log_path) {
-    append_log(*m_config.log_path, to_json(m_record, m_config), m_diagnostics, true);
-  }
-  return exit_code;
+int GuardedLink::finish(int exit_code, Result result) {
+  return close_record(m_record, exit_code, result, m_start, m_config, m_diagnostics,
+                      /*quiet=*/false);
 }
 
 } // namespace
