@@ -5,8 +5,9 @@
 // JSON object per line (the same schema as the log's "verdict").
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -133,9 +134,9 @@ void print_json(llvm::json::Object object) {
 
 } // namespace
 
-int run_check(const std::vector<std::string> &args) {
-  Diagnostics diagnostics;
-  CheckOptions options;
+namespace {
+
+po::options_description visible_options(CheckOptions &options) {
   po::options_description visible("portable-ld check options");
   visible.add_options()
       ("static", po::bool_switch(&options.require_static), "fail unless every file is static or static-pie")
@@ -150,6 +151,14 @@ int run_check(const std::vector<std::string> &args) {
       ("allow-libs", po::value(&options.policy_once["allow_libs"]), "dynamic files: the only libraries they may need (comma-separated), besides the preset's")
       ("help", "print this help")
       ("version", "print the version");
+  return visible;
+}
+
+// Fills `options` from `args`; an exit code when there is nothing to check (--help,
+// --version, a usage error).
+std::optional<int> parse_options(const std::vector<std::string> &args, CheckOptions &options,
+                                 Diagnostics &diagnostics) {
+  po::options_description visible = visible_options(options);
   po::options_description all;
   all.add(visible).add_options()("file", po::value(&options.files));
   po::positional_options_description positional;
@@ -188,17 +197,20 @@ int run_check(const std::vector<std::string> &args) {
                      "(portable-ld check --help lists all)");
     return k_check_unreadable;
   }
+  return std::nullopt;
+}
 
+// The options as requirements, with the settings' semantics (build_portability_policy);
+// an empty --policy or --allow-libs is no option.
+llvm::Expected<Requirements> requirements_of(const CheckOptions &options) {
   Requirements requirements;
   requirements.static_required = options.require_static;
   llvm::Expected<NssPolicy> nss = parse_nss_policy(options.nss, "--nss");
   if (!nss) {
-    diagnostics.error("check: {}", llvm::toString(nss.takeError()));
-    return k_check_unreadable;
+    return nss.takeError();
   }
   requirements.nss = *nss;
   requirements.nss_setting = "--nss";
-  // The same semantics as the settings; an empty --policy or --allow-libs is no option.
   llvm::Expected<PortabilityPolicy> portability =
       build_portability_policy([&](llvm::StringRef key) -> std::vector<PolicySetting> {
         std::string option = "--" + key.str();
@@ -218,42 +230,61 @@ int run_check(const std::vector<std::string> &args) {
         return given;
       });
   if (!portability) {
-    diagnostics.error("check: {}", llvm::toString(portability.takeError()));
-    return k_check_unreadable;
+    return portability.takeError();
   }
   requirements.portability = std::move(*portability);
   if (!options.goarch.empty()) {
     requirements.goarch = options.goarch;
   }
+  return requirements;
+}
+
+// One file's verdict and judgement, printed; its exit code.
+int check_file(const std::string &file, const Requirements &requirements, bool json,
+               Diagnostics &diagnostics) {
+  llvm::Expected<JudgedOutput> judged = judge_output(file, requirements);
+  if (!judged) {
+    std::string message = llvm::toString(judged.takeError());
+    diagnostics.error("{}", message);
+    if (json) {
+      print_json(llvm::json::Object{
+          {"path", json_string(file)}, {"ok", false}, {"error", json_string(message)}});
+    }
+    return k_check_unreadable;
+  }
+  if (json) {
+    print_json(verdict_json(*judged));
+  } else {
+    print_text(judged->verdict);
+  }
+  std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
+  report_all(diagnostics, judged->violations,
+             judged->verdict.format != "elf"
+                 ? ""
+                 : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for "
+                   "Go, -ldflags '-linkmode=external -extld=portable-ld' (internal linking "
+                   "ignores -extldflags) or CGO_ENABLED=0",
+             /*show_warnings=*/true);
+  return judged->rejected() ? k_check_policy_failed : k_check_pass;
+}
+
+} // namespace
+
+int run_check(const std::vector<std::string> &args) {
+  Diagnostics diagnostics;
+  CheckOptions options;
+  if (std::optional<int> done = parse_options(args, options, diagnostics)) {
+    return *done;
+  }
+  llvm::Expected<Requirements> requirements = requirements_of(options);
+  if (!requirements) {
+    diagnostics.error("check: {}", llvm::toString(requirements.takeError()));
+    return k_check_unreadable;
+  }
+  // The worst status wins: an unreadable file (2) over a failed requirement (1).
   int exit_code = k_check_pass;
   for (const std::string &file : options.files) {
-    llvm::Expected<JudgedOutput> judged = judge_output(file, requirements);
-    if (!judged) {
-      std::string message = llvm::toString(judged.takeError());
-      diagnostics.error("{}", message);
-      if (options.json) {
-        print_json(llvm::json::Object{
-            {"path", json_string(file)}, {"ok", false}, {"error", json_string(message)}});
-      }
-      exit_code = k_check_unreadable;
-      continue;
-    }
-    if (options.json) {
-      print_json(verdict_json(*judged));
-    } else {
-      print_text(judged->verdict);
-    }
-    std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
-    report_all(diagnostics, judged->violations,
-               judged->verdict.format != "elf"
-                   ? ""
-                   : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for "
-                     "Go, -ldflags '-linkmode=external -extld=portable-ld' (internal linking "
-                     "ignores -extldflags) or CGO_ENABLED=0",
-               /*show_warnings=*/true);
-    if (judged->rejected() && exit_code == k_check_pass) {
-      exit_code = k_check_policy_failed;
-    }
+    exit_code = std::max(exit_code, check_file(file, *requirements, options.json, diagnostics));
   }
   return exit_code;
 }

@@ -275,84 +275,114 @@ void judge_portability(const Verdict &verdict, const PortabilityPolicy &policy,
 
 } // namespace
 
-std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements) {
-  std::vector<Violation> violations;
-  if (requirements.static_required && verdict.linkage != Linkage::Static &&
-      verdict.linkage != Linkage::StaticPie) {
-    if (verdict.linkage == Linkage::None) {
-      violations.push_back({fmt::format("'{}': static link requested but the file is a {} "
-                                        "file, not a linked image",
-                                        verdict.path, verdict.kind),
-                            {},
-                            "a final link must produce an executable; -r or -c makes an "
-                            "object file"});
-    } else {
-      // ELF gets its hint from the caller, who knows whether a link or a Go build is
-      // to blame; the Mach-O and PE meaning of "static" needs saying here.
-      std::string hint;
-      if (verdict.kind == "shared-library" || verdict.kind == "bundle") {
-        hint = "a shared library is always dynamically linked; a static request needs an "
-               "executable";
-      } else if (verdict.format == "macho") {
-        hint = "Apple supports no static executables: an image counts as static when its "
-               "only dylib is /usr/lib/libSystem.B.dylib; link the others from static "
-               "archives";
-      } else if (verdict.format == "coff") {
-        hint = "an image counts as static when it imports only Windows system DLLs; link "
-               "the others from static archives (MinGW: -static) or ship them beside it";
-      }
-      std::vector<std::string> notes{dynamic_evidence(verdict)};
-      if (verdict.go) {
-        explain_dynamic_go_binary(*verdict.go, notes, hint);
-      }
-      violations.push_back(
-          {fmt::format("'{}': static link requested but output is dynamically linked",
-                       verdict.path),
-           std::move(notes), std::move(hint)});
+namespace {
+
+bool is_static(const Verdict &verdict) {
+  return verdict.linkage == Linkage::Static || verdict.linkage == Linkage::StaticPie;
+}
+
+// A static request whose output is dynamic, or no linked image at all.
+void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
+  if (verdict.linkage == Linkage::None) {
+    violations.push_back({fmt::format("'{}': static link requested but the file is a {} "
+                                      "file, not a linked image",
+                                      verdict.path, verdict.kind),
+                          {},
+                          "a final link must produce an executable; -r or -c makes an "
+                          "object file"});
+    return;
+  }
+  // ELF gets its hint from the caller, who knows whether a link or a Go build is to
+  // blame; the Mach-O and PE meaning of "static" needs saying here.
+  std::string hint;
+  if (verdict.kind == "shared-library" || verdict.kind == "bundle") {
+    hint = "a shared library is always dynamically linked; a static request needs an "
+           "executable";
+  } else if (verdict.format == "macho") {
+    hint = "Apple supports no static executables: an image counts as static when its "
+           "only dylib is /usr/lib/libSystem.B.dylib; link the others from static "
+           "archives";
+  } else if (verdict.format == "coff") {
+    hint = "an image counts as static when it imports only Windows system DLLs; link "
+           "the others from static archives (MinGW: -static) or ship them beside it";
+  }
+  std::vector<std::string> notes{dynamic_evidence(verdict)};
+  if (verdict.go) {
+    explain_dynamic_go_binary(*verdict.go, notes, hint);
+  }
+  violations.push_back(
+      {fmt::format("'{}': static link requested but output is dynamically linked",
+                   verdict.path),
+       std::move(notes), std::move(hint)});
+}
+
+// A static glibc image that still loads glibc's shared NSS or iconv modules.
+void judge_nss(const Verdict &verdict, const Requirements &requirements,
+               std::vector<Violation> &violations) {
+  std::vector<std::string> fixes;
+  bool other = false;
+  for (const Hazard &hazard : verdict.hazards) {
+    std::string fix = hazard.package == "net"       ? "-tags netgo (or GODEBUG=netdns=go) for net"
+                      : hazard.package == "os/user" ? "-tags osusergo for os/user"
+                                                    : "";
+    if (fix.empty()) {
+      other = true;
+    } else if (std::find(fixes.begin(), fixes.end(), fix) == fixes.end()) {
+      fixes.push_back(std::move(fix));
     }
   }
+  std::string hint = fixes.empty() ? "" : fmt::format("build with {}", fmt::join(fixes, ", "));
+  if (other) {
+    hint += std::string(hint.empty() ? "" : "; ") +
+            "link with musl (musl-gcc, package musl-tools), which has no NSS";
+  }
+  violations.push_back(
+      {fmt::format("'{}': static, but still needs glibc's shared libraries at run time: {}",
+                   verdict.path, describe(verdict.hazards)),
+       {"glibc's NSS (name, user and group lookups) and iconv load shared modules of the "
+        "glibc version used for linking; on another system these calls fail"},
+       std::move(hint), requirements.nss == NssPolicy::Error, requirements.nss_setting});
+}
+
+// An externally linked Go executable without runtime/cgo crashes at startup.
+void judge_runtime_cgo(const Verdict &verdict, std::vector<Violation> &violations) {
+  violations.push_back(
+      {fmt::format("'{}': Go program linked externally without runtime/cgo: it crashes at "
+                   "startup",
+                   verdict.path),
+       {"an externally linked Go program starts its threads through runtime/cgo; Go "
+        "before 1.21 links it only when some package uses cgo (with -tags "
+        "netgo,osusergo none may), and says 'loadinternal: cannot find runtime/cgo'",
+        fmt::format("evidence: linker {} ({}); none of runtime/cgo's messages in .rodata",
+                    verdict.go->linker, verdict.go->linker_evidence)},
+       "add import _ \"runtime/cgo\" to package main (or through go build -overlay), "
+       "build with Go >= 1.21, or build with -toolexec=portable-ld, which adds it"});
+}
+
+void judge_goarch(const Verdict &verdict, const std::string &goarch,
+                  std::vector<Violation> &violations) {
+  violations.push_back(
+      {fmt::format("'{}': output is for {} but GOARCH is {}", verdict.path, verdict.arch,
+                   goarch),
+       {fmt::format("file format {}", verdict.format_name)},
+       fmt::format("set PORTABLE_LD_CC to a C compiler that targets {}", goarch)});
+}
+
+} // namespace
+
+std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements) {
+  std::vector<Violation> violations;
+  if (requirements.static_required && !is_static(verdict)) {
+    judge_static(verdict, violations);
+  }
   if (requirements.static_required && requirements.nss != NssPolicy::Ignore &&
-      !verdict.hazards.empty() &&
-      (verdict.linkage == Linkage::Static || verdict.linkage == Linkage::StaticPie)) {
-    std::vector<std::string> fixes;
-    bool other = false;
-    for (const Hazard &hazard : verdict.hazards) {
-      std::string fix = hazard.package == "net"       ? "-tags netgo (or GODEBUG=netdns=go) for net"
-                        : hazard.package == "os/user" ? "-tags osusergo for os/user"
-                                                      : "";
-      if (fix.empty()) {
-        other = true;
-      } else if (std::find(fixes.begin(), fixes.end(), fix) == fixes.end()) {
-        fixes.push_back(std::move(fix));
-      }
-    }
-    std::string hint = fixes.empty() ? "" : fmt::format("build with {}", fmt::join(fixes, ", "));
-    if (other) {
-      hint += std::string(hint.empty() ? "" : "; ") +
-              "link with musl (musl-gcc, package musl-tools), which has no NSS";
-    }
-    violations.push_back(
-        {fmt::format("'{}': static, but still needs glibc's shared libraries at run time: {}",
-                     verdict.path, describe(verdict.hazards)),
-         {"glibc's NSS (name, user and group lookups) and iconv load shared modules of the "
-          "glibc version used for linking; on another system these calls fail"},
-         std::move(hint),
-         requirements.nss == NssPolicy::Error, requirements.nss_setting});
+      !verdict.hazards.empty() && is_static(verdict)) {
+    judge_nss(verdict, requirements, violations);
   }
   if (verdict.go && verdict.go->linker == "external" &&
       verdict.go->runtime_cgo == GoBinary::RuntimeCgo::Absent &&
       (verdict.kind == "executable" || verdict.kind == "pie-executable")) {
-    violations.push_back(
-        {fmt::format("'{}': Go program linked externally without runtime/cgo: it crashes at "
-                     "startup",
-                     verdict.path),
-         {"an externally linked Go program starts its threads through runtime/cgo; Go "
-          "before 1.21 links it only when some package uses cgo (with -tags "
-          "netgo,osusergo none may), and says 'loadinternal: cannot find runtime/cgo'",
-          fmt::format("evidence: linker {} ({}); none of runtime/cgo's messages in .rodata",
-                      verdict.go->linker, verdict.go->linker_evidence)},
-         "add import _ \"runtime/cgo\" to package main (or through go build -overlay), "
-         "build with Go >= 1.21, or build with -toolexec=portable-ld, which adds it"});
+    judge_runtime_cgo(verdict, violations);
   }
   if (verdict.format == "elf" && verdict.linkage == Linkage::Dynamic &&
       !requirements.portability.empty()) {
@@ -360,11 +390,7 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
   }
   if (requirements.goarch && !requirements.goarch->empty() &&
       verdict.linkage != Linkage::None && verdict.arch != *requirements.goarch) {
-    violations.push_back(
-        {fmt::format("'{}': output is for {} but GOARCH is {}", verdict.path, verdict.arch,
-                     *requirements.goarch),
-         {fmt::format("file format {}", verdict.format_name)},
-         fmt::format("set PORTABLE_LD_CC to a C compiler that targets {}", *requirements.goarch)});
+    judge_goarch(verdict, *requirements.goarch, violations);
   }
   return violations;
 }

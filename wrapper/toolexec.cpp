@@ -155,25 +155,47 @@ llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
 class GuardedLink {
 public:
   GuardedLink(const std::vector<std::string> &argv, Config config)
-      : m_start(Clock::now()), m_config(std::move(config)) {
+      : m_start(Clock::now()), m_config(std::move(config)), m_tool(argv[1]),
+        m_args(argv.begin() + 2, argv.end()) {
     m_record.role = Role::GoLink;
     m_record.argv_received = argv;
   }
   int run();
 
 private:
+  bool guarded();
+  std::vector<std::string> external_link_flags(std::vector<std::string> &env);
+  bool add_runtime_cgo_flag(std::vector<std::string> &added);
+  int link(const std::vector<std::string> &added, std::vector<std::string> env);
+  int verify_output();
   int finish(int exit_code, Result result);
 
   Clock::time_point m_start;
   Config m_config;
   Diagnostics m_diagnostics;
   InvocationRecord m_record;
+  const std::string m_tool;              // GOROOT/pkg/tool/GOOS_GOARCH/link
+  const std::vector<std::string> m_args; // its arguments, the main package's archive last
 };
 
+// link's own flags -> the added ones -> link -> verification -> log.
 int GuardedLink::run() {
-  const std::string &tool = m_record.argv_received[1];
-  std::vector<std::string> args(m_record.argv_received.begin() + 2, m_record.argv_received.end());
-  std::optional<std::string> extldflags = last_flag_value(args, "extldflags");
+  if (!guarded()) {
+    return exec_untouched(m_tool, {m_record.argv_received.begin() + 1, m_record.argv_received.end()},
+                          m_diagnostics);
+  }
+  std::vector<std::string> env = current_environment();
+  std::vector<std::string> added = external_link_flags(env);
+  if (!add_runtime_cgo_flag(added)) {
+    return finish(k_exit_internal, Result::Error);
+  }
+  int status = link(added, std::move(env));
+  return status != 0 ? status : verify_output();
+}
+
+// A static request (-extldflags with -static, else the settings), for a program.
+bool GuardedLink::guarded() {
+  std::optional<std::string> extldflags = last_flag_value(m_args, "extldflags");
   if (extldflags && extldflags_request_static(*extldflags)) {
     m_record.static_requested = true;
     m_record.static_source = StaticSource::Arguments;
@@ -182,23 +204,23 @@ int GuardedLink::run() {
     m_record.static_source = m_config.static_source;
   }
   // A c-archive is an ar archive for another link to use: nothing to force or verify.
-  bool archive = last_flag_value(args, "buildmode").value_or("") == "c-archive";
-  if (!m_record.static_requested || archive || args.empty() || args.back().starts_with("-")) {
-    return exec_untouched(tool, {m_record.argv_received.begin() + 1, m_record.argv_received.end()},
-                          m_diagnostics);
-  }
+  bool archive = last_flag_value(m_args, "buildmode").value_or("") == "c-archive";
+  return m_record.static_requested && !archive && !m_args.empty() &&
+         !m_args.back().starts_with("-");
+}
 
-  // Flags go before the main package's archive, which cmd/go passes last.
+// -linkmode=external and -extld=<portable-ld>, unless link has them; Go's own C compiler
+// goes into `env` as the backend of the external link.
+std::vector<std::string> GuardedLink::external_link_flags(std::vector<std::string> &env) {
   std::vector<std::string> added;
-  if (last_flag_value(args, "linkmode").value_or("") != "external") {
+  if (last_flag_value(m_args, "linkmode").value_or("") != "external") {
     added.push_back("-linkmode=external");
     m_record.changes.push_back({"add", "", added.back(),
                                 "a static request needs an external link: Go's internal "
                                 "linker ignores -extldflags"});
   }
-  std::vector<std::string> env = current_environment();
   std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
-  std::string extld = last_flag_value(args, "extld").value_or("gcc");
+  std::string extld = last_flag_value(m_args, "extld").value_or("gcc");
   llvm::Expected<std::string> extld_program = resolve_program(extld);
   bool extld_is_self = false;
   if (extld_program) {
@@ -217,32 +239,45 @@ int GuardedLink::run() {
       env = environment_with("PORTABLE_LD_CC", extld);
     }
   }
-  if (std::optional<std::string> importcfg = last_flag_value(args, "importcfg")) {
-    llvm::Expected<std::string> with_cgo = add_runtime_cgo(tool, *importcfg, m_record.changes);
-    if (!with_cgo) {
-      m_diagnostics.error("-toolexec: cannot add runtime/cgo to the link: {}",
-                          llvm::toString(with_cgo.takeError()));
-      m_diagnostics.hint("add import _ \"runtime/cgo\" to package main; an external link "
-                         "without it crashes at startup");
-      return finish(k_exit_internal, Result::Error);
-    }
-    if (*with_cgo != *importcfg) {
-      added.push_back("-importcfg=" + *with_cgo);
-    }
+  return added;
+}
+
+// -importcfg=<a copy with runtime/cgo>, when the import config lacks it.
+bool GuardedLink::add_runtime_cgo_flag(std::vector<std::string> &added) {
+  std::optional<std::string> importcfg = last_flag_value(m_args, "importcfg");
+  if (!importcfg) {
+    return true;
   }
-  std::vector<std::string> argv_run{m_record.argv_received[1]};
-  argv_run.insert(argv_run.end(), args.begin(), args.end() - 1);
+  llvm::Expected<std::string> with_cgo = add_runtime_cgo(m_tool, *importcfg, m_record.changes);
+  if (!with_cgo) {
+    m_diagnostics.error("-toolexec: cannot add runtime/cgo to the link: {}",
+                        llvm::toString(with_cgo.takeError()));
+    m_diagnostics.hint("add import _ \"runtime/cgo\" to package main; an external link "
+                       "without it crashes at startup");
+    return false;
+  }
+  if (*with_cgo != *importcfg) {
+    added.push_back("-importcfg=" + *with_cgo);
+  }
+  return true;
+}
+
+// Runs link with the flags added before the main package's archive, which cmd/go passes
+// last. Returns its status, or portable-ld's own when it could not be started; 0 goes on.
+int GuardedLink::link(const std::vector<std::string> &added, std::vector<std::string> env) {
+  std::vector<std::string> argv_run{m_tool};
+  argv_run.insert(argv_run.end(), m_args.begin(), m_args.end() - 1);
   argv_run.insert(argv_run.end(), added.begin(), added.end());
-  argv_run.push_back(args.back());
+  argv_run.push_back(m_args.back());
   m_record.argv_run = argv_run;
-  m_record.backend = tool;
+  m_record.backend = m_tool;
 
   Clock::time_point link_start = Clock::now();
   llvm::Expected<SpawnResult> linked =
-      spawn_and_wait({tool, argv_run, std::move(env), StderrMode::Inherit, ""});
+      spawn_and_wait({m_tool, argv_run, std::move(env), StderrMode::Inherit});
   m_record.backend_ms = ms_since(link_start);
   if (!linked) {
-    m_diagnostics.error("-toolexec: cannot run '{}': {}", tool,
+    m_diagnostics.error("-toolexec: cannot run '{}': {}", m_tool,
                         llvm::toString(linked.takeError()));
     return finish(k_exit_cannot_execute, Result::Error);
   }
@@ -250,10 +285,13 @@ int GuardedLink::run() {
   if (linked->status.shell_code() != 0) {
     return finish(linked->status.shell_code(), Result::BackendFailed);
   }
+  return 0;
+}
 
+int GuardedLink::verify_output() {
   // cmd/link may rewrite what the external linker wrote (strip, compress, sign): the
   // file Go installs is the one to judge. The NSS warnings were the extld's to give.
-  std::string output = last_flag_value(args, "o").value_or("a.out");
+  std::string output = last_flag_value(m_args, "o").value_or("a.out");
   m_record.output = output;
   Requirements requirements;
   requirements.static_required = true;
