@@ -124,7 +124,7 @@ llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::stri
 
 // $XDG_*_HOME, else $HOME/<fallback>. Relative values are ignored, as the XDG spec asks:
 // they would resolve in whatever directory the build runs in, which an untrusted module
-// controls (go-extld-protocol.md section 9).
+// controls (docs/go-extld-protocol.md, 'Trust: the working directory and the arguments').
 std::optional<llvm::SmallString<256>> user_directory(const char *xdg_variable,
                                                      llvm::StringRef fallback) {
   llvm::SmallString<256> path;
