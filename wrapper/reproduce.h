@@ -34,7 +34,7 @@ llvm::Expected<std::string> write_reproducer(const std::string &directory,
                                              const std::vector<std::string> &expanded_run,
                                              const Config &config);
 
-// `portable-ld replay BUNDLE [--keep]`; `args` excludes "portable-ld replay".
+// `portable-ld replay [--keep] [-o FILE] BUNDLE`; `args` excludes "portable-ld replay".
 int run_replay(const std::vector<std::string> &args);
 
 } // namespace portable_ld
