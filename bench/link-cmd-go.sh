@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Links Go's own cmd/go (~15 MB) the way `go build -ldflags=-linkmode=external` does, with
 # plain gcc (GNU ld, bfd) and through portable-ld with each PORTABLE_LD_FUSE_LD choice,
-# verification included, and prints the times and the ratios to gcc+bfd (issue #5 §5:
-# target >= 2x faster with auto). Numbers to read, not a test.
+# verification included, and prints the times and the ratios to gcc+bfd (the goal:
+# >= 2x faster with auto). Numbers to read, not a test.
 #
 #   bash bench/link-cmd-go.sh [PORTABLE_LD]      (default: build/bin/portable-ld)
 #

@@ -2,7 +2,7 @@
 //
 // Classification of a compiler-driver command line, the argv that Go's cmd/link, cmd/go,
 // cgo or any build system passes to `cc`. The rules follow
-// shared/design/go-extld-protocol.md section 10; options are looked up in one table
+// docs/go-extld-protocol.md, 'Classification'; options are looked up in one table
 // (k_driver_options in arguments.cpp), as ccache's compopt table does.
 #pragma once
 

@@ -379,12 +379,39 @@ int run_wrapper(const std::vector<std::string> &argv) {
   return run_with_config(argv, 1, std::nullopt);
 }
 
+namespace {
+
+void print_launcher_help() {
+  fmt::print(R"(USAGE: portable-ld --launcher [--static] [--log=PATH] DRIVER [arguments...]
+
+Runs the compiler driver DRIVER (cc, c++, ...) with the arguments, as the wrapper runs
+its backend: DRIVER takes PORTABLE_LD_CC's place for this call, final links are
+verified and logged, and the other settings apply as usual.
+
+OPTIONS (before DRIVER):
+  --static      final links must be static (log static_source: launcher)
+  --log=PATH    log to PATH instead of PORTABLE_LD_LOG: an absolute path, - for
+                standard error, or off
+  --help        print this help
+
+CMake: CMAKE_CXX_LINKER_LAUNCHER="portable-ld;--launcher" (see docs/cmake.md).
+EXIT CODES: as the wrapper's (portable-ld --help); 64 also for a launcher option that
+  is not one of these, or no DRIVER.
+)");
+}
+
+} // namespace
+
 int run_launcher(const std::vector<std::string> &argv) {
   Diagnostics diagnostics;
   LauncherOptions options;
   size_t i = 2;
   for (; i < argv.size() && llvm::StringRef(argv[i]).startswith("--"); ++i) {
     llvm::StringRef option = argv[i];
+    if (option == "--help") {
+      print_launcher_help();
+      return 0;
+    }
     if (option == "--static") {
       options.static_request = true;
     } else if (option.consume_front("--log=")) {
@@ -424,7 +451,7 @@ USAGE:
                                               wrap DRIVER (CMake's linker launcher)
   portable-ld check [--static] [--json] [--goarch=ARCH] [--nss=POLICY] [--policy=NAME]
                     [--max-glibc=V] [--allow-libs=LIBS] ... FILE...   (check --help)
-  portable-ld replay [--keep] BUNDLE.tar      re-run a PORTABLE_LD_REPRODUCE bundle
+  portable-ld replay [--keep] [-o FILE] BUNDLE.tar   re-run a PORTABLE_LD_REPRODUCE bundle
   portable-ld++ ...                           the same, with c++ as the default backend
   portable-ld --help | --version
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// PORTABLE_LD_FUSE_LD (issue #5 §5): which linker the backend driver runs for a final
+// PORTABLE_LD_FUSE_LD (docs/linkers.md): which linker the backend driver runs for a final
 // link, as -fuse-ld=NAME. `auto` picks mold, then lld, when the backend accepts it: the
 // answer is probed once per backend (its path, size and modification time) and kept in
 // $XDG_CACHE_HOME/portable-ld/fuse-ld, so links after the first pay nothing for it.

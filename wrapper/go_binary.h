@@ -8,7 +8,7 @@
 //  - whether runtime/cgo is in it. An externally linked Go program needs runtime/cgo to
 //    start (it sets up threads and TLS through libc): Go < 1.21 links it only when a
 //    package uses cgo, so `-tags netgo,osusergo -linkmode=external` makes a binary that
-//    dies at its first instruction (issue #3 §4). runtime/cgo's C code leaves its
+//    dies at its first instruction. runtime/cgo's C code leaves its
 //    "runtime/cgo: ..." messages in .rodata, which survive -s and strip.
 #pragma once
 

@@ -11,7 +11,7 @@ namespace {
 
 // Options that make the executable export its symbols dynamically. Meaningless in a
 // static link, and fatal in a clang static-pie (the binary crashes at start; see
-// go-extld-protocol.md section 8).
+// docs/go-extld-protocol.md, 'Static PIE').
 bool is_dynamic_export(llvm::StringRef arg) {
   return arg == "-rdynamic" || arg == "-export-dynamic" || arg == "-Wl,-E" ||
          arg == "-Wl,--export-dynamic" || arg == "-Wl,-export-dynamic";

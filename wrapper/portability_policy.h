@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Portability of a dynamic ELF output (issue #5 §1), the manylinux idea: a dynamic binary
+// Portability of a dynamic ELF output (docs/portability.md), the manylinux idea: a dynamic binary
 // runs on every distribution whose glibc, libstdc++ and libgcc are at least as new as the
 // newest symbol versions it requires, and which ship every library it needs. The policy
 // is the newest version allowed per family (GLIBC, GLIBCXX, CXXABI, GCC) and the allowed

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -109,6 +110,65 @@ llvm::Expected<std::map<std::string, llvm::StringRef>> read_tar(llvm::StringRef 
     offset += 512 + (size + 511) / 512 * 512;
   }
   return entries;
+}
+
+constexpr const char *k_replay_usage = "usage: portable-ld replay [--keep] [-o FILE] BUNDLE.tar";
+
+void print_replay_help() {
+  fmt::print(R"(USAGE: portable-ld replay [--keep] [-o FILE] BUNDLE.tar
+
+Runs the final link kept in a reproducer bundle (PORTABLE_LD_REPRODUCE) again, from the
+bundle alone: its files are extracted into a temporary directory, the recorded
+arguments and settings are restored (what this environment sets wins), and the link
+goes through the wrapper again: static rewrite, backend, verification. The link's log
+record goes to standard error.
+
+OPTIONS:
+  --keep                  keep the temporary directory (inputs in files/, output in out/)
+  -o FILE, --output=FILE  when the replayed link succeeds, copy its output to FILE; a link
+                          that fails, in the backend or in verification, leaves FILE as
+                          it was
+  --help                  print this help
+
+EXIT CODES: the replayed link's status, as the wrapper's (0, 65 failed verification, the
+  backend's own status, ...); 64 usage, or a file that is unreadable or not a bundle;
+  70 the temporary directory or FILE cannot be written.
+)");
+}
+
+// Copies the replayed output to `destination` through a temporary file beside it, then
+// renamed over it: `destination` is either left as it was or replaced whole, with the
+// output's permissions.
+llvm::Error copy_output(const std::string &from, const std::string &destination) {
+  auto fail = [&](std::error_code error) {
+    return llvm::createStringError(error, "cannot write '%s': %s", destination.c_str(),
+                                   error.message().c_str());
+  };
+  llvm::ErrorOr<llvm::sys::fs::perms> mode = llvm::sys::fs::getPermissions(from);
+  if (!mode) {
+    return llvm::createStringError(mode.getError(), "cannot write '%s': '%s': %s",
+                                   destination.c_str(), from.c_str(),
+                                   mode.getError().message().c_str());
+  }
+  int fd = -1;
+  llvm::SmallString<256> temporary;
+  if (std::error_code error = llvm::sys::fs::createUniqueFile(
+          destination + ".portable-ld-%%%%%%", fd, temporary)) {
+    return fail(error);
+  }
+  std::error_code error = llvm::sys::fs::copy_file(from, fd);
+  ::close(fd);
+  if (!error) {
+    error = llvm::sys::fs::setPermissions(temporary, *mode);
+  }
+  if (!error) {
+    error = llvm::sys::fs::rename(temporary, destination);
+  }
+  if (error) {
+    llvm::sys::fs::remove(temporary);
+    return fail(error);
+  }
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -237,20 +297,37 @@ int run_replay(const std::vector<std::string> &args) {
   Diagnostics diagnostics;
   bool keep = false;
   std::string bundle;
-  for (const std::string &arg : args) {
+  std::optional<std::string> destination; // -o FILE
+  for (size_t i = 0; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (arg == "--help") {
+      print_replay_help();
+      return 0;
+    }
     if (arg == "--keep") {
       keep = true;
-    } else if (bundle.empty() && !llvm::StringRef(arg).startswith("-")) {
-      bundle = arg;
+    } else if (arg == "-o" || arg.startswith("--output=")) {
+      llvm::StringRef file = arg.split('=').second;
+      if (arg == "-o") {
+        file = i + 1 < args.size() ? llvm::StringRef(args[++i]) : "";
+      }
+      if (file.empty()) {
+        diagnostics.error("replay: {} needs a file name", arg == "-o" ? "-o" : "--output=");
+        diagnostics.hint(k_replay_usage);
+        return k_exit_usage;
+      }
+      destination = file.str();
+    } else if (bundle.empty() && !arg.startswith("-")) {
+      bundle = arg.str();
     } else {
-      diagnostics.error("replay: unexpected argument '{}'", arg);
-      diagnostics.hint("usage: portable-ld replay [--keep] BUNDLE.tar");
+      diagnostics.error("replay: unexpected argument '{}'", arg.str());
+      diagnostics.hint(k_replay_usage);
       return k_exit_usage;
     }
   }
   if (bundle.empty()) {
     diagnostics.error("replay: no bundle given");
-    diagnostics.hint("usage: portable-ld replay [--keep] BUNDLE.tar");
+    diagnostics.hint(k_replay_usage);
     return k_exit_usage;
   }
   auto buffer = llvm::MemoryBuffer::getFile(bundle, /*IsText=*/false,
@@ -318,6 +395,7 @@ int run_replay(const std::vector<std::string> &args) {
   llvm::sys::fs::create_directories(llvm::sys::path::parent_path(replayed_output));
 
   std::vector<std::string> argv{"portable-ld"};
+  bool output_mapped = false;
   if (const llvm::json::Array *recorded = object->getArray("args")) {
     for (const llvm::json::Value &value : *recorded) {
       std::string arg = value.getAsString().getValueOr("").str();
@@ -325,11 +403,18 @@ int run_replay(const std::vector<std::string> &args) {
         arg = found->second;
       } else if (arg == output) {
         arg = std::string(replayed_output.str());
+        output_mapped = true;
       } else if (arg == "-o" + output) {
         arg = "-o" + std::string(replayed_output.str());
+        output_mapped = true;
       }
       argv.push_back(std::move(arg));
     }
+  }
+  if (!output_mapped) {
+    // A link without -o wrote a.out where it ran: the replay writes into out/ too.
+    argv.push_back("-o");
+    argv.push_back(std::string(replayed_output.str()));
   }
   // The recorded settings (what the replaying environment sets wins), the recorded
   // backend command and static request (from whichever setting made it), no config file
@@ -363,6 +448,18 @@ int run_replay(const std::vector<std::string> &args) {
                    mapped.size(), object->getString("result").getValueOr("?").str(),
                    directory.str().str());
   int exit_code = run_wrapper(argv);
+  // -o FILE: the output of a link that succeeded, verification included, and nothing
+  // otherwise (a failed verification has removed it already).
+  if (destination && exit_code == 0) {
+    if (llvm::Error error = copy_output(std::string(replayed_output.str()), *destination)) {
+      diagnostics.error("replay: {}", llvm::toString(std::move(error)));
+      exit_code = k_exit_internal;
+    } else {
+      diagnostics.note("wrote '{}'", *destination);
+    }
+  } else if (destination) {
+    diagnostics.note("'{}' not written: the replayed link failed", *destination);
+  }
   if (keep) {
     diagnostics.note("kept '{}'", directory.str().str());
   } else {

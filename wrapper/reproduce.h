@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Reproducers (issue #5 §4). Go deletes its link directory ($WORK, /tmp/go-link-*) when
+// Reproducers (docs/reproducers.md). Go deletes its link directory ($WORK, /tmp/go-link-*) when
 // the build ends, so a failed link cannot be looked at afterwards. With
 // PORTABLE_LD_REPRODUCE=DIR a final link (a failed one, or every one with
 // PORTABLE_LD_REPRODUCE_ON=always) leaves DIR/portable-ld-<output>-<pid>.tar, written with
@@ -34,7 +34,7 @@ llvm::Expected<std::string> write_reproducer(const std::string &directory,
                                              const std::vector<std::string> &expanded_run,
                                              const Config &config);
 
-// `portable-ld replay BUNDLE [--keep]`; `args` excludes "portable-ld replay".
+// `portable-ld replay [--keep] [-o FILE] BUNDLE`; `args` excludes "portable-ld replay".
 int run_replay(const std::vector<std::string> &args);
 
 } // namespace portable_ld

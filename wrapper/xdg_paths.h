@@ -2,7 +2,8 @@
 //
 // portable-ld's files in the user's XDG base directories. Relative values of the
 // variables are ignored, as the XDG specification asks: they would resolve in whatever
-// directory the build runs in, which an untrusted module controls.
+// directory the build runs in, which an untrusted module controls (docs/go-extld-protocol.md,
+// 'Trust: the working directory and the arguments').
 #pragma once
 
 #include <optional>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run Go's own cgo test suites three ways and compare (issue #3 §1):
+# Run Go's own cgo test suites three ways and compare (docs/go-cgo-suites.md):
 #
 #   gcc        baseline: CC=gcc, default link mode
 #   cc=pld     CC=PORTABLE_LD (cmd/go compiles through it, cmd/link uses it as extld)
