@@ -379,6 +379,10 @@ int run_wrapper(const std::vector<std::string> &argv) {
   return run_with_config(argv, 1, std::nullopt);
 }
 
+int run_wrapper(const std::vector<std::string> &argv, Config config) {
+  return Wrapper(argv, 1, std::move(config)).run();
+}
+
 namespace {
 
 void print_launcher_help() {

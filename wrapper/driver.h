@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
+
 namespace portable_ld {
 
 // portable-ld's own exit codes (docs/exit-codes.md). Everywhere else the backend's
@@ -36,8 +38,10 @@ enum CheckExitCode : int {
 
 constexpr const char *k_version = "0.1.0";
 
-// The compiler-driver wrapper: `argv` is exactly what the build passed to `cc`.
+// The compiler-driver wrapper: `argv` is exactly what the build passed to `cc`. The
+// settings are read from the environment and the config file, or given (replay).
 int run_wrapper(const std::vector<std::string> &argv);
+int run_wrapper(const std::vector<std::string> &argv, Config config);
 
 // Launcher mode, for CMake's <LANG>_LINKER_LAUNCHER = "portable-ld;--launcher": argv is
 // `portable-ld --launcher [--static] [--log=PATH] DRIVER ARGS...`; DRIVER is the backend in

@@ -293,6 +293,52 @@ llvm::Expected<std::string> write_reproducer(const std::string &directory,
   return std::string(path.str());
 }
 
+namespace {
+
+// The replayed link's settings: the replaying environment's, over the recorded ones, the
+// recorded backend command and static request (from whichever setting made them), and
+// the recorded GOARCH; no config file of this user's, the record on stderr, no new bundle.
+llvm::Expected<Config> replay_config(const llvm::json::Object &manifest) {
+  RecordedSettings recorded;
+  std::string goarch;
+  if (const llvm::json::Object *environment = manifest.getObject("environment")) {
+    for (const auto &[name, value] : *environment) {
+      std::string text = value.getAsString().getValueOr("").str();
+      if (llvm::StringRef(name).startswith("PORTABLE_LD_")) {
+        recorded[name.str()] = text;
+      } else if (name == "GOARCH") {
+        goarch = text;
+      }
+    }
+  }
+  if (const llvm::json::Array *words = manifest.getArray("backend_command")) {
+    std::string command;
+    for (const llvm::json::Value &word : *words) {
+      command += (command.empty() ? "" : " ") +
+                 shell_quote(word.getAsString().getValueOr("")); // split_command_words reads it
+    }
+    if (!command.empty()) {
+      recorded.try_emplace("PORTABLE_LD_CC", command);
+    }
+  }
+  if (const llvm::json::Object *policy = manifest.getObject("policy")) {
+    if (policy->getBoolean("static_requested").getValueOr(false)) {
+      recorded.try_emplace("PORTABLE_LD_STATIC", "1");
+    }
+  }
+  llvm::Expected<Config> config = load_config(&recorded);
+  if (config) {
+    config->log_path = "-";
+    config->reproduce_dir.reset();
+    if (config->goarch.empty()) {
+      config->goarch = goarch;
+    }
+  }
+  return config;
+}
+
+} // namespace
+
 int run_replay(const std::vector<std::string> &args) {
   Diagnostics diagnostics;
   bool keep = false;
@@ -416,38 +462,15 @@ int run_replay(const std::vector<std::string> &args) {
     argv.push_back("-o");
     argv.push_back(std::string(replayed_output.str()));
   }
-  // The recorded settings (what the replaying environment sets wins), the recorded
-  // backend command and static request (from whichever setting made it), no config file
-  // of this user's, and the record on stderr.
-  if (const llvm::json::Object *environment = object->getObject("environment")) {
-    for (const auto &[name, value] : *environment) {
-      if (name.str().starts_with("PORTABLE_LD_") || name == "GOARCH" || name == "GOOS") {
-        ::setenv(name.str().c_str(), value.getAsString().getValueOr("").str().c_str(), 0);
-      }
-    }
+  llvm::Expected<Config> config = replay_config(*object);
+  if (!config) {
+    diagnostics.error("replay: {}", llvm::toString(config.takeError()));
+    return k_exit_usage;
   }
-  if (const llvm::json::Array *words = object->getArray("backend_command")) {
-    std::string command;
-    for (const llvm::json::Value &word : *words) {
-      command += (command.empty() ? "" : " ") +
-                 shell_quote(word.getAsString().getValueOr("")); // split_command_words reads it
-    }
-    if (!command.empty()) {
-      ::setenv("PORTABLE_LD_CC", command.c_str(), 0);
-    }
-  }
-  if (const llvm::json::Object *policy = object->getObject("policy")) {
-    if (policy->getBoolean("static_requested").getValueOr(false)) {
-      ::setenv("PORTABLE_LD_STATIC", "1", 0);
-    }
-  }
-  ::setenv("PORTABLE_LD_CONFIG", "/dev/null", 0);
-  ::setenv("PORTABLE_LD_LOG", "-", 1);
-  ::unsetenv("PORTABLE_LD_REPRODUCE");
   diagnostics.note("replaying '{}' ({} files; recorded result: {}) in '{}'", bundle,
                    mapped.size(), object->getString("result").getValueOr("?").str(),
                    directory.str().str());
-  int exit_code = run_wrapper(argv);
+  int exit_code = run_wrapper(argv, std::move(*config));
   // -o FILE: the output of a link that succeeded, verification included, and nothing
   // otherwise (a failed verification has removed it already).
   if (destination && exit_code == 0) {
