@@ -136,24 +136,20 @@ std::vector<std::string> current_environment() {
   return env;
 }
 
-llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
-  BlockedSignals blocked;
+namespace {
 
-  const bool capturing = request.stderr_mode != StderrMode::Inherit;
-  int pipe_fds[2] = {-1, -1};
+// Starts the child with `request`'s argv and environment, our original signal mask, and
+// its stderr on `stderr_pipe`'s write end when that is open (then closed here).
+llvm::Expected<pid_t> start_child(const SpawnRequest &request, const BlockedSignals &blocked,
+                                  int stderr_pipe[2]) {
   FileActions actions;
-  if (capturing) {
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-      return llvm::createStringError(std::error_code(errno, std::generic_category()),
-                                     "cannot create a pipe: %s", std::strerror(errno));
-    }
-    posix_spawn_file_actions_adddup2(actions.get(), pipe_fds[1], 2);
+  if (stderr_pipe[1] >= 0) {
+    posix_spawn_file_actions_adddup2(actions.get(), stderr_pipe[1], 2);
   }
   if (!request.stdout_path.empty()) {
     posix_spawn_file_actions_addopen(actions.get(), 1, request.stdout_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
   }
-
   // The child starts with our original signal mask. Dispositions are inherited as exec
   // leaves them: portable-ld installs no handlers, and what the caller ignored (nohup's
   // SIGHUP, a background job's SIGINT) stays ignored in the backend too.
@@ -164,32 +160,26 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
   std::vector<char *> argv = c_strings(request.argv);
   std::vector<char *> envp = c_strings(request.env);
   pid_t pid = 0;
-  int spawn_error =
-      posix_spawn(&pid, request.program.c_str(), actions.get(), attributes.get(), argv.data(),
-                  envp.data());
-  if (capturing) {
-    ::close(pipe_fds[1]);
+  int spawn_error = posix_spawn(&pid, request.program.c_str(), actions.get(), attributes.get(),
+                                argv.data(), envp.data());
+  if (stderr_pipe[1] >= 0) {
+    ::close(stderr_pipe[1]);
   }
   if (spawn_error != 0) {
-    if (capturing) {
-      ::close(pipe_fds[0]);
+    if (stderr_pipe[0] >= 0) {
+      ::close(stderr_pipe[0]);
     }
     std::error_code code(spawn_error, std::generic_category());
     return llvm::createStringError(code, code.message());
   }
+  return pid;
+}
 
-  SpawnResult result;
-  auto take = [&](const char *data, size_t size) {
-    if (request.stderr_mode == StderrMode::Capture) {
-      result.captured_stderr.append(data, size);
-      return;
-    }
-    write_all(2, data, size);
-    size_t room = k_max_captured - std::min(k_max_captured, result.captured_stderr.size());
-    result.captured_stderr.append(data, std::min(room, size));
-  };
+// Waits for `pid`, forwarding the blocked signals to it and handing what it writes to
+// `stderr_fd` (closed here; -1: none) to `take`. Returns the wait status.
+template <class Take>
+int wait_forwarding(pid_t pid, const BlockedSignals &blocked, int stderr_fd, Take take) {
   int signal_fd = signalfd(-1, &blocked.set(), SFD_CLOEXEC);
-  int stderr_fd = capturing ? pipe_fds[0] : -1;
   int wait_status = 0;
   bool reaped = false;
   // Until the child is reaped its pid cannot be reused, so forwarding a signal to it is
@@ -237,7 +227,33 @@ llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
   if (signal_fd >= 0) {
     ::close(signal_fd);
   }
-  result.status = decode(wait_status);
+  return wait_status;
+}
+
+} // namespace
+
+llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request) {
+  BlockedSignals blocked;
+  int stderr_pipe[2] = {-1, -1};
+  if (request.stderr_mode != StderrMode::Inherit && ::pipe2(stderr_pipe, O_CLOEXEC) != 0) {
+    return llvm::createStringError(std::error_code(errno, std::generic_category()),
+                                   "cannot create a pipe: %s", std::strerror(errno));
+  }
+  llvm::Expected<pid_t> pid = start_child(request, blocked, stderr_pipe);
+  if (!pid) {
+    return pid.takeError();
+  }
+  SpawnResult result;
+  auto take = [&](const char *data, size_t size) {
+    if (request.stderr_mode == StderrMode::Capture) {
+      result.captured_stderr.append(data, size);
+      return;
+    }
+    write_all(2, data, size);
+    size_t room = k_max_captured - std::min(k_max_captured, result.captured_stderr.size());
+    result.captured_stderr.append(data, std::min(room, size));
+  };
+  result.status = decode(wait_forwarding(*pid, blocked, stderr_pipe[0], take));
   return result;
 }
 
