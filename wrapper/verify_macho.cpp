@@ -42,19 +42,9 @@ llvm::Expected<std::string> command_string(const llvm::object::MachOObjectFile::
   return bytes.split('\0').first.str();
 }
 
-} // namespace
-
-llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
+// LC_LOAD_DYLINKER, the dylib load commands and LC_RPATH.
+llvm::Error read_load_commands(const llvm::object::MachOObjectFile &object, Verdict &verdict) {
   using namespace llvm::MachO;
-  const auto &object = llvm::cast<llvm::object::MachOObjectFile>(binary);
-  Verdict verdict;
-  verdict.format = "macho";
-  verdict.format_name = object.getFileFormatName().str();
-  uint32_t filetype = object.is64Bit() ? object.getHeader64().filetype : object.getHeader().filetype;
-  uint32_t flags = object.is64Bit() ? object.getHeader64().flags : object.getHeader().flags;
-  uint32_t cputype = object.is64Bit() ? object.getHeader64().cputype : object.getHeader().cputype;
-  verdict.arch = goarch_for(cputype);
-
   for (const auto &command : object.load_commands()) {
     switch (command.C.cmd) {
     case LC_LOAD_DYLINKER: {
@@ -93,7 +83,11 @@ llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
       break;
     }
   }
+  return llvm::Error::success();
+}
 
+llvm::Error read_undefined_symbols(const llvm::object::MachOObjectFile &object,
+                                   Verdict &verdict) {
   for (const llvm::object::SymbolRef &symbol : object.symbols()) {
     llvm::Expected<uint32_t> symbol_flags = symbol.getFlags();
     if (!symbol_flags) {
@@ -108,22 +102,27 @@ llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
     }
     verdict.undefined.push_back(name->str());
   }
+  return llvm::Error::success();
+}
 
+// filetype -> kind, and the linkage: libSystem alone counts as static.
+void read_kind(uint32_t filetype, uint32_t flags, Verdict &verdict) {
+  using namespace llvm::MachO;
   switch (filetype) {
   case MH_OBJECT:
     verdict.kind = "relocatable";
     verdict.linkage = Linkage::None;
-    return verdict;
+    return;
   // Neither runs: a core dump and a dSYM's debug-info companion only describe an image.
   // Their load commands name no dylib, so without this they would pass --static.
   case MH_CORE:
     verdict.kind = "core";
     verdict.linkage = Linkage::None;
-    return verdict;
+    return;
   case MH_DSYM:
     verdict.kind = "dsym-companion";
     verdict.linkage = Linkage::None;
-    return verdict;
+    return;
   case MH_EXECUTE:
     verdict.kind = (flags & MH_PIE) ? "pie-executable" : "executable";
     break;
@@ -142,6 +141,26 @@ llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
   verdict.linkage = (system_only && verdict.kind != "shared-library" && verdict.kind != "bundle")
                         ? Linkage::Static
                         : Linkage::Dynamic;
+}
+
+} // namespace
+
+llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
+  const auto &object = llvm::cast<llvm::object::MachOObjectFile>(binary);
+  Verdict verdict;
+  verdict.format = "macho";
+  verdict.format_name = object.getFileFormatName().str();
+  uint32_t filetype = object.is64Bit() ? object.getHeader64().filetype : object.getHeader().filetype;
+  uint32_t flags = object.is64Bit() ? object.getHeader64().flags : object.getHeader().flags;
+  uint32_t cputype = object.is64Bit() ? object.getHeader64().cputype : object.getHeader().cputype;
+  verdict.arch = goarch_for(cputype);
+  if (llvm::Error error = read_load_commands(object, verdict)) {
+    return error;
+  }
+  if (llvm::Error error = read_undefined_symbols(object, verdict)) {
+    return error;
+  }
+  read_kind(filetype, flags, verdict);
   return verdict;
 }
 
