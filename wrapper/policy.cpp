@@ -184,93 +184,105 @@ std::string policy_name(const PortabilityPolicy &policy) {
 }
 
 // Symbols whose version is newer than the policy allows, grouped by version: one note
-// per version, "GLIBC_2.34 (libc.so.6): __libc_start_main, pthread_create".
-void judge_portability(const Verdict &verdict, const PortabilityPolicy &policy,
-                       std::vector<Violation> &violations) {
-  for (bool weak : {false, true}) {
-    std::vector<std::string> families;
-    std::vector<std::string> notes;
-    std::vector<std::pair<std::string, std::string>> groups; // "GLIBC_2.34 (libc.so.6)", names
-    for (const VersionedSymbol &symbol : verdict.versioned) {
-      if (symbol.weak != weak) {
-        continue;
-      }
-      SymbolVersion version = split_symbol_version(symbol.version);
-      auto limit = std::find_if(policy.max_versions.begin(), policy.max_versions.end(),
-                                [&](const FamilyVersion &entry) {
-                                  return entry.family == version.family;
-                                });
-      if (limit == policy.max_versions.end() ||
-          compare_versions(version.version, limit->version) <= 0) {
-        continue;
-      }
-      if (std::find(families.begin(), families.end(), version.family) == families.end()) {
-        families.push_back(version.family);
-      }
-      std::string key = fmt::format("{} ({})", symbol.version, symbol.library);
-      auto group = std::find_if(groups.begin(), groups.end(),
-                                [&](const auto &entry) { return entry.first == key; });
-      if (group == groups.end()) {
-        groups.emplace_back(key, symbol.symbol);
-      } else {
-        group->second += ", " + symbol.symbol;
-      }
-    }
-    if (groups.empty()) {
+// per version, "GLIBC_2.34 (libc.so.6): __libc_start_main, pthread_create". Those of
+// optional (VER_FLG_WEAK) requirements (`weak`) make a warning of their own.
+void judge_versions(const Verdict &verdict, const PortabilityPolicy &policy, bool weak,
+                    std::vector<Violation> &violations) {
+  std::vector<std::string> families;
+  std::vector<std::string> notes;
+  std::vector<std::pair<std::string, std::string>> groups; // "GLIBC_2.34 (libc.so.6)", names
+  for (const VersionedSymbol &symbol : verdict.versioned) {
+    if (symbol.weak != weak) {
       continue;
     }
-    std::sort(groups.begin(), groups.end(), [](const auto &a, const auto &b) {
-      SymbolVersion x = split_symbol_version(llvm::StringRef(a.first).split(' ').first);
-      SymbolVersion y = split_symbol_version(llvm::StringRef(b.first).split(' ').first);
-      return x.family != y.family ? x.family < y.family
-                                  : compare_versions(x.version, y.version) > 0;
-    });
-    for (const auto &[key, names] : groups) {
-      notes.push_back(fmt::format("{}: {}", key, names));
+    SymbolVersion version = split_symbol_version(symbol.version);
+    auto limit = std::find_if(policy.max_versions.begin(), policy.max_versions.end(),
+                              [&](const FamilyVersion &entry) {
+                                return entry.family == version.family;
+                              });
+    if (limit == policy.max_versions.end() ||
+        compare_versions(version.version, limit->version) <= 0) {
+      continue;
     }
-    // "GLIBC 2.34 (allowed: 2.17), GLIBCXX 3.4.22 (allowed: 3.4.19)", in family order.
-    std::vector<std::string> needs;
-    for (const FamilyVersion &limit : policy.max_versions) {
-      if (std::find(families.begin(), families.end(), limit.family) != families.end()) {
-        needs.push_back(fmt::format("{} {} (allowed: {})", limit.family,
-                                    newest_versions_of(verdict, limit.family, weak),
-                                    limit.version));
-      }
+    if (std::find(families.begin(), families.end(), version.family) == families.end()) {
+      families.push_back(version.family);
     }
-    if (weak) {
-      violations.push_back(
-          {fmt::format("'{}': optional (weak) version requirements newer than {} allows: {}",
-                       verdict.path, policy_name(policy), fmt::join(needs, ", ")),
-           std::move(notes),
-           "the loader starts the program without them (VER_FLG_WEAK); the program must "
-           "check those symbols before use",
-           false});
+    std::string key = fmt::format("{} ({})", symbol.version, symbol.library);
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto &entry) { return entry.first == key; });
+    if (group == groups.end()) {
+      groups.emplace_back(key, symbol.symbol);
     } else {
-      violations.push_back(
-          {fmt::format("'{}': needs {}, newer than {} allows", verdict.path,
-                       fmt::join(needs, ", "), policy_name(policy)),
-           std::move(notes),
-           "link against an older glibc and libstdc++ (a sysroot or container of the oldest "
-           "target), or link statically (PORTABLE_LD_STATIC=1)"});
+      group->second += ", " + symbol.symbol;
     }
   }
-  if (policy.allowed_libs) {
-    std::vector<std::string> outside;
-    for (const std::string &library : verdict.needed) {
-      if (std::find(policy.allowed_libs->begin(), policy.allowed_libs->end(), library) ==
-          policy.allowed_libs->end()) {
-        outside.push_back(library);
-      }
-    }
-    if (!outside.empty()) {
-      violations.push_back(
-          {fmt::format("'{}': needs libraries that {} does not allow: {}", verdict.path,
-                       policy_name(policy), fmt::join(outside, ", ")),
-           {fmt::format("allowed: {}", fmt::join(*policy.allowed_libs, ", "))},
-           "link them from static archives, or add them to PORTABLE_LD_ALLOW_LIBS "
-           "(check: --allow-libs)"});
+  if (groups.empty()) {
+    return;
+  }
+  std::sort(groups.begin(), groups.end(), [](const auto &a, const auto &b) {
+    SymbolVersion x = split_symbol_version(llvm::StringRef(a.first).split(' ').first);
+    SymbolVersion y = split_symbol_version(llvm::StringRef(b.first).split(' ').first);
+    return x.family != y.family ? x.family < y.family
+                                : compare_versions(x.version, y.version) > 0;
+  });
+  for (const auto &[key, names] : groups) {
+    notes.push_back(fmt::format("{}: {}", key, names));
+  }
+  // "GLIBC 2.34 (allowed: 2.17), GLIBCXX 3.4.22 (allowed: 3.4.19)", in family order.
+  std::vector<std::string> needs;
+  for (const FamilyVersion &limit : policy.max_versions) {
+    if (std::find(families.begin(), families.end(), limit.family) != families.end()) {
+      needs.push_back(fmt::format("{} {} (allowed: {})", limit.family,
+                                  newest_versions_of(verdict, limit.family, weak),
+                                  limit.version));
     }
   }
+  if (weak) {
+    violations.push_back(
+        {fmt::format("'{}': optional (weak) version requirements newer than {} allows: {}",
+                     verdict.path, policy_name(policy), fmt::join(needs, ", ")),
+         std::move(notes),
+         "the loader starts the program without them (VER_FLG_WEAK); the program must "
+         "check those symbols before use",
+         false});
+  } else {
+    violations.push_back(
+        {fmt::format("'{}': needs {}, newer than {} allows", verdict.path,
+                     fmt::join(needs, ", "), policy_name(policy)),
+         std::move(notes),
+         "link against an older glibc and libstdc++ (a sysroot or container of the oldest "
+         "target), or link statically (PORTABLE_LD_STATIC=1)"});
+  }
+}
+
+// Needed libraries off the policy's list.
+void judge_libraries(const Verdict &verdict, const PortabilityPolicy &policy,
+                     std::vector<Violation> &violations) {
+  if (!policy.allowed_libs) {
+    return;
+  }
+  std::vector<std::string> outside;
+  for (const std::string &library : verdict.needed) {
+    if (std::find(policy.allowed_libs->begin(), policy.allowed_libs->end(), library) ==
+        policy.allowed_libs->end()) {
+      outside.push_back(library);
+    }
+  }
+  if (!outside.empty()) {
+    violations.push_back(
+        {fmt::format("'{}': needs libraries that {} does not allow: {}", verdict.path,
+                     policy_name(policy), fmt::join(outside, ", ")),
+         {fmt::format("allowed: {}", fmt::join(*policy.allowed_libs, ", "))},
+         "link them from static archives, or add them to PORTABLE_LD_ALLOW_LIBS "
+         "(check: --allow-libs)"});
+  }
+}
+
+void judge_portability(const Verdict &verdict, const PortabilityPolicy &policy,
+                       std::vector<Violation> &violations) {
+  judge_versions(verdict, policy, /*weak=*/false, violations);
+  judge_versions(verdict, policy, /*weak=*/true, violations);
+  judge_libraries(verdict, policy, violations);
 }
 
 } // namespace
