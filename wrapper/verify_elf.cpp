@@ -95,8 +95,7 @@ llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
 llvm::Expected<llvm::StringRef> file_slice(llvm::StringRef file, uint64_t offset, uint64_t size,
                                            const char *what) {
   if (offset > file.size() || size > file.size() - offset) {
-    return llvm::createStringError(std::errc::invalid_argument, "%s lies outside the file",
-                                   what);
+    return llvm::createStringError(std::errc::invalid_argument, "%s lies outside the file", what);
   }
   return file.substr(offset, size);
 }
@@ -214,7 +213,8 @@ struct VersionNeed {
   bool weak;
 };
 
-template <class ELFT> struct VersionNeeds {
+template <class ELFT>
+struct VersionNeeds {
   llvm::ArrayRef<typename ELFT::Versym> versyms; // .gnu.version: one per .dynsym entry
   std::map<unsigned, VersionNeed> needs;         // .gnu.version index -> what it requires
 };

@@ -146,8 +146,8 @@ TEST_CASE("takes_separate_value: options whose value is the next argument") {
     CAPTURE(option);
     CHECK(takes_separate_value(option));
   }
-  for (const char *option : {"-oapp", "-L/usr/lib", "-lm", "--sysroot=/s", "-c", "-pie",
-                             "-static", "main.o"}) {
+  for (const char *option :
+       {"-oapp", "-L/usr/lib", "-lm", "--sysroot=/s", "-c", "-pie", "-static", "main.o"}) {
     CAPTURE(option);
     CHECK_FALSE(takes_separate_value(option));
   }

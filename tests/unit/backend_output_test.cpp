@@ -96,8 +96,8 @@ TEST_CASE("dynamic_culprit: the first argument that links dynamically") {
     CAPTURE(flag);
     CHECK(dynamic_culprit({"main.o", flag}) == std::optional<std::string>(flag));
   }
-  CHECK_FALSE(dynamic_culprit({"-static", "main.o", "-Wl,-Bstatic", "libfoo.a", "x.sox"})
-                  .has_value());
+  CHECK_FALSE(
+      dynamic_culprit({"-static", "main.o", "-Wl,-Bstatic", "libfoo.a", "x.sox"}).has_value());
   CHECK_FALSE(dynamic_culprit({}).has_value());
 }
 
@@ -107,9 +107,10 @@ TEST_CASE("stamp_compiler_id: the first version line gets portable-ld's identity
   std::string output = "Using built-in specs.\nCOLLECT_GCC=gcc\nThread model: posix\n"
                        "gcc version 12.2.0 (Debian 12.2.0-14) \nclang version 14.0.6\n";
   std::string stamp = fmt::format(" [portable-ld {}: zig cc]", k_version);
-  CHECK(stamp_compiler_id(output, config) ==
-        "Using built-in specs.\nCOLLECT_GCC=gcc\nThread model: posix\n"
-        "gcc version 12.2.0 (Debian 12.2.0-14) " + stamp + "\nclang version 14.0.6\n");
+  std::string expected = "Using built-in specs.\nCOLLECT_GCC=gcc\nThread model: posix\n"
+                         "gcc version 12.2.0 (Debian 12.2.0-14) " +
+                         stamp + "\nclang version 14.0.6\n";
+  CHECK(stamp_compiler_id(output, config) == expected);
 
   config.static_requested = true;
   // The third word counts too ("Debian clang version ..."), and a last line keeps having

@@ -67,10 +67,10 @@ TEST_CASE("parse_log_value: a relative path is an error naming the setting") {
   CHECK(error_text(parse_log_value("links.jsonl", "--log")) ==
         "--log: 'links.jsonl' is not an absolute path (links run in many directories; use "
         "an absolute path, - for stderr or off)");
-  CHECK(error_text(parse_log_value("./links.jsonl", "'/etc/pld': log")).starts_with(
-      "'/etc/pld': log: './links.jsonl' is not an absolute path"));
-  CHECK(error_text(parse_log_value("~/links.jsonl", "PORTABLE_LD_LOG")).starts_with(
-      "PORTABLE_LD_LOG: '~/links.jsonl' is not an absolute path"));
+  CHECK(error_text(parse_log_value("./links.jsonl", "'/etc/pld': log"))
+            .starts_with("'/etc/pld': log: './links.jsonl' is not an absolute path"));
+  CHECK(error_text(parse_log_value("~/links.jsonl", "PORTABLE_LD_LOG"))
+            .starts_with("PORTABLE_LD_LOG: '~/links.jsonl' is not an absolute path"));
 }
 
 } // namespace

@@ -142,8 +142,10 @@ TEST_CASE("ldflags_static_request_ignored: the fake-static trap") {
   CHECK(ldflags_static_request_ignored(with_ldflags("-extldflags=-static")));
   CHECK(ldflags_static_request_ignored(with_ldflags("--extldflags '-static -lm'")));
   CHECK(ldflags_static_request_ignored(with_ldflags("-linkmode=internal -extldflags=-static")));
-  CHECK_FALSE(ldflags_static_request_ignored(with_ldflags("-linkmode=external -extldflags=-static")));
-  CHECK_FALSE(ldflags_static_request_ignored(with_ldflags("-extldflags -static -linkmode external")));
+  CHECK_FALSE(
+      ldflags_static_request_ignored(with_ldflags("-linkmode=external -extldflags=-static")));
+  CHECK_FALSE(
+      ldflags_static_request_ignored(with_ldflags("-extldflags -static -linkmode external")));
   CHECK_FALSE(ldflags_static_request_ignored(with_ldflags("-s -w")));
   CHECK_FALSE(ldflags_static_request_ignored(with_ldflags("-extldflags '-static")));
   CHECK_FALSE(ldflags_static_request_ignored(GoBinary{}));

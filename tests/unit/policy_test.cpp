@@ -153,9 +153,9 @@ TEST_CASE("judge: a static request and a dynamic output") {
   REQUIRE(violations.size() == 1);
   CHECK(violations[0].fatal);
   CHECK(violations[0].message == "'app': static link requested but output is dynamically linked");
-  CHECK(violations[0].notes == std::vector<std::string>{
-                                   "PT_INTERP '/lib64/ld-linux-x86-64.so.2'; NEEDED libc.so.6, "
-                                   "libm.so.6"});
+  CHECK(violations[0].notes ==
+        std::vector<std::string>{"PT_INTERP '/lib64/ld-linux-x86-64.so.2'; NEEDED libc.so.6, "
+                                 "libm.so.6"});
 
   CHECK(judge(elf_verdict(Linkage::Static), requirements).empty());
   CHECK(judge(elf_verdict(Linkage::StaticPie, "pie-executable"), requirements).empty());

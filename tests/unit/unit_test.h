@@ -14,7 +14,8 @@
 #include "llvm/Support/Error.h"
 
 namespace doctest {
-template <> struct StringMaker<std::vector<std::string>> {
+template <>
+struct StringMaker<std::vector<std::string>> {
   static String convert(const std::vector<std::string> &words) {
     std::string text = "{";
     for (size_t i = 0; i < words.size(); ++i) {
@@ -23,7 +24,8 @@ template <> struct StringMaker<std::vector<std::string>> {
     return (text + "}").c_str();
   }
 };
-template <> struct StringMaker<std::optional<std::string>> {
+template <>
+struct StringMaker<std::optional<std::string>> {
   static String convert(const std::optional<std::string> &value) {
     return value ? ("\"" + *value + "\"").c_str() : "nullopt";
   }
@@ -33,14 +35,16 @@ template <> struct StringMaker<std::optional<std::string>> {
 namespace portable_ld::test {
 
 // The value in `expected`; the test stops, showing the error, when there is none.
-template <class T> T take(llvm::Expected<T> expected) {
+template <class T>
+T take(llvm::Expected<T> expected) {
   std::string error = expected ? "" : llvm::toString(expected.takeError());
   REQUIRE_MESSAGE(error.empty(), "unexpected error: " << error);
   return std::move(*expected);
 }
 
 // The text of the error in `expected`; the test stops when it holds a value instead.
-template <class T> std::string error_text(llvm::Expected<T> expected) {
+template <class T>
+std::string error_text(llvm::Expected<T> expected) {
   REQUIRE_FALSE_MESSAGE(static_cast<bool>(expected), "expected an error");
   return llvm::toString(expected.takeError());
 }
