@@ -219,7 +219,7 @@ int Wrapper::run() {
                            : m_record.static_requested ? StderrMode::Tee
                                                        : StderrMode::Inherit;
   llvm::Expected<SpawnResult> spawned = spawn_and_wait(
-      {*program, argv_run, environment_with(k_depth_variable, depth), stderr_mode});
+      {*program, argv_run, environment_with(k_depth_variable, depth), stderr_mode, ""});
   m_record.backend_ms = ms_since(backend_start);
   if (m_temporary_response_file) {
     llvm::sys::fs::remove(*m_temporary_response_file);
