@@ -1,6 +1,6 @@
 # Thin front end: the two commands from README.md, and their steps.
 #   make demo   install dependencies, build, build a Go file server static through portable-ld
-#   make check  install dependencies, build, run the whole lit suite (through ctest)
+#   make check  install dependencies, build, run the unit tests and the whole lit suite (ctest)
 BUILD ?= build
 
 .PHONY: all deps build demo check bench bench-link clean

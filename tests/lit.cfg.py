@@ -7,7 +7,8 @@ import lit.formats
 config.name = "portable-ld"
 config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".test"]
-config.excludes = ["Inputs"]
+# unit/ holds the doctest unit tests, which ctest runs as `unit`.
+config.excludes = ["Inputs", "unit"]
 config.test_source_root = os.path.dirname(__file__)
 
 # A clean, reproducible environment: no portable-ld settings leak in from the caller,

@@ -100,6 +100,13 @@ constexpr DriverOption k_driver_options[] = {
 };
 // clang-format on
 
+// lookup() binary-searches the table by name: it must stay sorted, each name once.
+static_assert(std::adjacent_find(std::begin(k_driver_options), std::end(k_driver_options),
+                                 [](const DriverOption &a, const DriverOption &b) {
+                                   return !(a.name < b.name);
+                                 }) == std::end(k_driver_options),
+              "k_driver_options must be sorted by name, without duplicates");
+
 // Finds `arg` in the table: an exact match, else the longest JOINED prefix. Options of
 // the --print-*=VALUE / -print-* family are queries whatever their suffix.
 struct Match {

@@ -30,7 +30,8 @@ StaticFailure explain_static_failure(const std::string &stderr_text) {
                 ".a (usually its -dev package), or drop the static request for this link"};
   }
   if (std::regex_search(stderr_text, match, k_dynamic_object)) {
-    return {"'" + match[1].str() + "' is a shared library and cannot be linked statically",
+    return {fmt::format("'{}' is a shared library and cannot be linked statically",
+                        match[1].str()),
             "link its static archive (.a) instead"};
   }
   return {"the backend rejected the static link",

@@ -128,7 +128,7 @@ llvm::Expected<PortabilityPolicy> portability_preset(std::string_view name,
       policy.max_versions.assign(std::begin(preset.limits), std::end(preset.limits));
       if (preset.libs) {
         if (llvm::Error error = set_allowed_libs(policy, preset.libs, origin)) {
-          return std::move(error);
+          return error;
         }
       }
       return policy;
@@ -199,13 +199,13 @@ build_portability_policy(llvm::function_ref<std::vector<PolicySetting>(llvm::Str
   for (const char *family : k_version_families) {
     for (const PolicySetting &limit : given("max_" + llvm::StringRef(family).lower())) {
       if (llvm::Error error = set_max_version(policy, family, limit.value, limit.origin)) {
-        return std::move(error);
+        return error;
       }
     }
   }
   for (const PolicySetting &libs : given("allow_libs")) {
     if (llvm::Error error = set_allowed_libs(policy, libs.value, libs.origin)) {
-      return std::move(error);
+      return error;
     }
   }
   return policy;

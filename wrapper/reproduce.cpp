@@ -285,9 +285,12 @@ llvm::Expected<std::string> write_reproducer(const std::string &directory,
   for (size_t i = 0; i < expanded_run.size(); ++i) {
     const std::string &arg = expanded_run[i];
     auto found = bundled.find(arg);
-    script += " " + shell_quote(found != bundled.end() ? found->second
-                                : arg == output         ? "out/" + llvm::sys::path::filename(output).str()
-                                                        : arg);
+    // Appended in two steps: on " " + a temporary string, GCC 12 warns (-Wrestrict, a
+    // false positive in std::string's insert).
+    script += ' ';
+    script += shell_quote(found != bundled.end() ? found->second
+                          : arg == output         ? "out/" + llvm::sys::path::filename(output).str()
+                                                  : arg);
   }
   (*tar)->append("replay.sh", script + "\n");
   return std::string(path.str());
@@ -314,8 +317,10 @@ llvm::Expected<Config> replay_config(const llvm::json::Object &manifest) {
   if (const llvm::json::Array *words = manifest.getArray("backend_command")) {
     std::string command;
     for (const llvm::json::Value &word : *words) {
-      command += (command.empty() ? "" : " ") +
-                 shell_quote(word.getAsString().getValueOr("")); // split_command_words reads it
+      if (!command.empty()) {
+        command += ' ';
+      }
+      command += shell_quote(word.getAsString().getValueOr("")); // split_command_words reads it
     }
     if (!command.empty()) {
       recorded.try_emplace("PORTABLE_LD_CC", command);

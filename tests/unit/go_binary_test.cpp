@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// What only a Go binary carries: its build information, its linker, runtime/cgo, and the
+// static requests in its -ldflags.
+#include "go_binary.h"
+
+#include "unit_test.h"
+
+namespace portable_ld {
+namespace {
+
+using namespace std::string_view_literals;
+
+std::string uvarint(size_t value) {
+  std::string bytes;
+  for (; value >= 0x80; value >>= 7) {
+    bytes += static_cast<char>((value & 0x7f) | 0x80);
+  }
+  return bytes + static_cast<char>(value);
+}
+
+// A .go.buildinfo section in the Go >= 1.18 layout: the 32-byte header (magic, pointer
+// size, flags with the inline-strings bit), then the version and the module information,
+// each prefixed by its length; the module information framed by 16-byte sentinels.
+std::string build_info(const std::string &version, const std::string &module_lines,
+                       char flags = 2) {
+  std::string header = std::string("\xff Go buildinf:", 14) + '\x08' + flags;
+  header.resize(32, '\0');
+  std::string sentinel(16, '\x01');
+  std::string info = sentinel + module_lines + sentinel;
+  return header + uvarint(version.size()) + version + uvarint(info.size()) + info;
+}
+
+const char *k_module_lines = "path\texample.com/server\n"
+                             "mod\texample.com/server\t(devel)\t\n"
+                             "build\t-compiler=gc\n"
+                             "build\t-ldflags=\"-extldflags '-static' -X main.v=1\"\n"
+                             "build\t\"odd=key\"=\"a\\tb\"\n"
+                             "build\tCGO_ENABLED=1\n";
+
+TEST_CASE("parse_go_build_info: version, path, module and settings") {
+  GoBinary go;
+  REQUIRE(parse_go_build_info(build_info("go1.21.5", k_module_lines), go));
+  CHECK(go.has_build_info);
+  CHECK(go.version == "go1.21.5");
+  CHECK(go.path == "example.com/server");
+  CHECK(go.main_module == "example.com/server (devel)");
+  REQUIRE(go.settings.size() == 4);
+  REQUIRE(go.setting("-ldflags"));
+  CHECK(*go.setting("-ldflags") == "-extldflags '-static' -X main.v=1");
+  // A quoted key (it holds '=') and a quoted value, unquoted.
+  REQUIRE(go.setting("odd=key"));
+  CHECK(*go.setting("odd=key") == "a\tb");
+  CHECK(*go.setting("CGO_ENABLED") == "1");
+  CHECK(go.setting("GOARCH") == nullptr);
+}
+
+TEST_CASE("parse_go_build_info: the header is found at any 16-byte boundary") {
+  GoBinary go;
+  CHECK(parse_go_build_info(std::string(48, 'x') + build_info("go1.19.8", k_module_lines), go));
+  CHECK(go.version == "go1.19.8");
+  // ... and only there.
+  GoBinary odd;
+  CHECK_FALSE(parse_go_build_info(std::string(8, 'x') + build_info("go1.19.8", ""), odd));
+  CHECK(odd.build_info_problem == "no build information header in .go.buildinfo");
+}
+
+TEST_CASE("parse_go_build_info: what it cannot read, and why") {
+  GoBinary missing;
+  CHECK_FALSE(parse_go_build_info("", missing));
+  CHECK_FALSE(missing.has_build_info);
+  CHECK(missing.build_info_problem == "no build information header in .go.buildinfo");
+
+  GoBinary old_layout;
+  CHECK_FALSE(parse_go_build_info(build_info("go1.17", "", /*flags=*/0), old_layout));
+  CHECK(old_layout.build_info_problem == "build information in the pre-Go 1.18 layout (not read)");
+
+  GoBinary truncated;
+  std::string blob = build_info("go1.21.5", k_module_lines);
+  CHECK_FALSE(parse_go_build_info(blob.substr(0, blob.size() - 10), truncated));
+  CHECK(truncated.build_info_problem == "build information is truncated");
+}
+
+TEST_CASE("describe_go_binary: nothing Go-like is not a Go binary") {
+  CHECK_FALSE(describe_go_binary(GoSections{}).has_value());
+  GoSections comment_only;
+  comment_only.comment = "GCC: (Debian 12.2.0-14) 12.2.0";
+  CHECK_FALSE(describe_go_binary(comment_only).has_value());
+}
+
+TEST_CASE("describe_go_binary: the linker, from .comment and .gosymtab") {
+  GoSections internal;
+  internal.has_go_note = true;
+  internal.has_gosymtab = true;
+  std::optional<GoBinary> go = describe_go_binary(internal);
+  REQUIRE(go);
+  CHECK(go->linker == "internal");
+  CHECK(go->build_info_problem == "no .go.buildinfo section (Go < 1.13, or removed)");
+  CHECK(go->runtime_cgo == GoBinary::RuntimeCgo::Unknown);
+
+  GoSections external = internal;
+  // The first string of .comment, past its leading NUL.
+  external.comment = "\0GCC: (Debian 12.2.0-14) 12.2.0\0clang 14\0"sv;
+  go = describe_go_binary(external);
+  REQUIRE(go);
+  CHECK(go->linker == "external");
+  CHECK(go->linker_evidence == ".comment: GCC: (Debian 12.2.0-14) 12.2.0");
+}
+
+TEST_CASE("describe_go_binary: runtime/cgo, from its messages in .rodata") {
+  GoSections sections;
+  sections.has_go_note = true;
+  sections.comment = "GCC: 12";
+  sections.function_names = "runtime.main\0main.main"sv;
+  sections.rodata = {"hello", "runtime/cgo: pthread_create failed: %s"};
+  CHECK(describe_go_binary(sections)->runtime_cgo == GoBinary::RuntimeCgo::Present);
+  sections.rodata = {"hello", "runtime/cgo.go"};
+  CHECK(describe_go_binary(sections)->runtime_cgo == GoBinary::RuntimeCgo::Absent);
+  // A -linkshared program has no .gopclntab of its own: not judged.
+  sections.function_names = {};
+  CHECK(describe_go_binary(sections)->runtime_cgo == GoBinary::RuntimeCgo::Unknown);
+}
+
+TEST_CASE("extldflags_request_static") {
+  CHECK(extldflags_request_static("-static"));
+  CHECK(extldflags_request_static("-O2 --static"));
+  CHECK(extldflags_request_static("'-static-pie' -lm"));
+  CHECK_FALSE(extldflags_request_static(""));
+  CHECK_FALSE(extldflags_request_static("-static-libgcc -static-libstdc++"));
+  CHECK_FALSE(extldflags_request_static("-Wl,-Bstatic"));
+  CHECK_FALSE(extldflags_request_static("'-static"));
+}
+
+GoBinary with_ldflags(const char *ldflags) {
+  GoBinary go;
+  go.settings.push_back({"-ldflags", ldflags});
+  return go;
+}
+
+TEST_CASE("ldflags_static_request_ignored: the fake-static trap") {
+  CHECK(ldflags_static_request_ignored(with_ldflags("-extldflags -static")));
+  CHECK(ldflags_static_request_ignored(with_ldflags("-extldflags=-static")));
+  CHECK(ldflags_static_request_ignored(with_ldflags("--extldflags '-static -lm'")));
+  CHECK(ldflags_static_request_ignored(with_ldflags("-linkmode=internal -extldflags=-static")));
+  CHECK_FALSE(
+      ldflags_static_request_ignored(with_ldflags("-linkmode=external -extldflags=-static")));
+  CHECK_FALSE(
+      ldflags_static_request_ignored(with_ldflags("-extldflags -static -linkmode external")));
+  CHECK_FALSE(ldflags_static_request_ignored(with_ldflags("-s -w")));
+  CHECK_FALSE(ldflags_static_request_ignored(with_ldflags("-extldflags '-static")));
+  CHECK_FALSE(ldflags_static_request_ignored(GoBinary{}));
+}
+
+} // namespace
+} // namespace portable_ld
