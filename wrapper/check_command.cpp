@@ -65,7 +65,7 @@ void print_go(const GoBinary &go) {
   } else {
     fmt::print("  go: {}\n", go.build_info_problem);
   }
-  fmt::print("  go linker: {}{}\n", go.linker.empty() ? "unknown" : go.linker,
+  fmt::print("  go linker: {}{}\n", to_string(go.linker),
              go.linker_evidence.empty() ? "" : " (" + go.linker_evidence + ")");
   if (go.runtime_cgo != GoBinary::RuntimeCgo::Unknown) {
     fmt::print("  go runtime/cgo: {}\n",
@@ -75,7 +75,7 @@ void print_go(const GoBinary &go) {
 
 void print_text(const Verdict &verdict) {
   fmt::print("{}: {}, {} {}, {}\n", verdict.path, verdict.format_name, verdict.arch,
-             verdict.kind, to_string(verdict.linkage));
+             verdict.kind_name(), to_string(verdict.linkage));
   if (!verdict.interpreter.empty()) {
     fmt::print("  interpreter: {}\n", verdict.interpreter);
   }
@@ -91,7 +91,7 @@ void print_text(const Verdict &verdict) {
   if (!verdict.undefined.empty()) {
     fmt::print("  undefined dynamic symbols: {}\n", verdict.undefined.size());
   }
-  if (verdict.format == "elf" && verdict.linkage == Linkage::Dynamic) {
+  if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
     std::vector<std::string> newest;
     for (const FamilyVersion &entry : newest_versions(verdict)) {
       newest.push_back(entry.family + " " + entry.version);
@@ -259,7 +259,7 @@ int check_file(const std::string &file, const Requirements &requirements, bool j
   }
   std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
   report_all(diagnostics, judged->violations,
-             judged->verdict.format != "elf"
+             judged->verdict.format != Format::Elf
                  ? ""
                  : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for "
                    "Go, -ldflags '-linkmode=external -extld=portable-ld' (internal linking "

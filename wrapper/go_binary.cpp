@@ -9,6 +9,7 @@
 #include "verify.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/ErrorHandling.h"
 
 namespace portable_ld {
 
@@ -168,17 +169,17 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
     while (!first.empty() && first.front() == '\0') {
       first.remove_prefix(1);
     }
-    go.linker = "external";
+    go.linker = GoLinker::External;
     go.linker_evidence = ".comment: " + std::string(first);
   } else if (sections.has_gosymtab) {
-    go.linker = "internal";
+    go.linker = GoLinker::Internal;
     go.linker_evidence = "Go's own: .gosymtab, no .comment";
   }
 
   // Only an external link needs runtime/cgo (and only it is judged): other binaries are
   // spared a scan of .rodata. Nor does a -linkshared program, whose runtime (and
   // runtime/cgo) lives in a Go shared library: it has no .gopclntab of its own.
-  if (go.linker == "external" && !sections.rodata.empty() &&
+  if (go.linker == GoLinker::External && !sections.rodata.empty() &&
       !sections.function_names.empty()) {
     // Not .gopclntab: its file table names runtime's own cgo.go ("runtime/cgo.go").
     bool present = std::any_of(sections.rodata.begin(), sections.rodata.end(),
@@ -239,9 +240,22 @@ bool ldflags_static_request_ignored(const GoBinary &go) {
   return static_request && !external;
 }
 
+const char *to_string(GoLinker linker) {
+  switch (linker) {
+  case GoLinker::Unknown:
+    return "unknown";
+  case GoLinker::Internal:
+    return "internal";
+  case GoLinker::External:
+    return "external";
+  }
+  llvm_unreachable("unknown GoLinker");
+}
+
 llvm::json::Object to_json(const GoBinary &go) {
   llvm::json::Object object{
-      {"linker", go.linker.empty() ? llvm::json::Value(nullptr) : json_string(go.linker)},
+      {"linker", go.linker == GoLinker::Unknown ? llvm::json::Value(nullptr)
+                                                : llvm::json::Value(to_string(go.linker))},
       {"linker_evidence", json_string(go.linker_evidence)},
       {"runtime_cgo", go.runtime_cgo == GoBinary::RuntimeCgo::Unknown
                           ? llvm::json::Value(nullptr)

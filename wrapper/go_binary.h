@@ -26,6 +26,10 @@ struct GoBuildSetting {
   std::string value; // unquoted
 };
 
+// Which linker made a Go program: Go's own, or an external C linker.
+enum class GoLinker { Unknown, Internal, External };
+const char *to_string(GoLinker linker); // "unknown", "internal", "external"
+
 struct GoBinary {
   // From .go.buildinfo; empty when it is missing or in the pre-1.18 pointer layout.
   bool has_build_info = false;
@@ -35,7 +39,7 @@ struct GoBinary {
   std::string main_module;        // "example.com/server (devel)"
   std::vector<GoBuildSetting> settings;
 
-  std::string linker;          // "internal", "external", or "" when there is no evidence
+  GoLinker linker = GoLinker::Unknown;
   std::string linker_evidence; // e.g. ".comment: GCC: (Debian 12.2.0-14) 12.2.0"
   enum class RuntimeCgo { Unknown, Present, Absent } runtime_cgo = RuntimeCgo::Unknown;
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/ErrorHandling.h"
 
 namespace portable_ld {
 
@@ -125,20 +126,38 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
   return rewrite;
 }
 
+namespace {
+
+// The format's own names for the loader and the libraries it loads.
+struct EvidenceLabels {
+  const char *interpreter;
+  const char *needed;
+};
+EvidenceLabels evidence_labels(Format format) {
+  switch (format) {
+  case Format::Elf:
+    return {"PT_INTERP", "NEEDED"};
+  case Format::MachO:
+    return {"LC_LOAD_DYLINKER", "LC_LOAD_DYLIB"};
+  case Format::Coff:
+    return {"PT_INTERP", "imports"}; // PE has no interpreter
+  }
+  llvm_unreachable("unknown Format");
+}
+
+} // namespace
+
 std::string dynamic_evidence(const Verdict &verdict) {
+  EvidenceLabels labels = evidence_labels(verdict.format);
   std::vector<std::string> parts;
-  const bool elf = verdict.format == "elf";
-  const bool macho = verdict.format == "macho";
   if (!verdict.interpreter.empty()) {
-    parts.push_back(fmt::format("{} '{}'", macho ? "LC_LOAD_DYLINKER" : "PT_INTERP",
-                                verdict.interpreter));
+    parts.push_back(fmt::format("{} '{}'", labels.interpreter, verdict.interpreter));
   }
   if (!verdict.needed.empty()) {
-    const char *label = elf ? "NEEDED" : macho ? "LC_LOAD_DYLIB" : "imports";
-    parts.push_back(fmt::format("{} {}", label, fmt::join(verdict.needed, ", ")));
+    parts.push_back(fmt::format("{} {}", labels.needed, fmt::join(verdict.needed, ", ")));
   }
   if (parts.empty()) {
-    parts.push_back(fmt::format("{} image", verdict.kind));
+    parts.push_back(fmt::format("{} image", verdict.kind_name()));
   }
   return fmt::format("{}", fmt::join(parts, "; "));
 }
@@ -148,7 +167,7 @@ namespace {
 // Why a Go binary came out dynamic when a static one was asked for: the fake-static trap.
 void explain_dynamic_go_binary(const GoBinary &go, std::vector<std::string> &notes,
                                std::string &hint) {
-  if (go.linker == "internal") {
+  if (go.linker == GoLinker::Internal) {
     notes.push_back(fmt::format("linked by Go's internal linker ({}): Go never ran an "
                                 "external linker, so -extldflags were not used",
                                 go.linker_evidence));
@@ -159,7 +178,7 @@ void explain_dynamic_go_binary(const GoBinary &go, std::vector<std::string> &not
                                 "silently: -ldflags '{}'",
                                 *go.setting("-ldflags")));
   }
-  if (go.linker == "internal" || ldflags_static_request_ignored(go)) {
+  if (go.linker == GoLinker::Internal || ldflags_static_request_ignored(go)) {
     hint = "build with -ldflags '-linkmode=external -extld=portable-ld' and "
            "PORTABLE_LD_STATIC=1, or with -toolexec=portable-ld, which forces it; "
            "CGO_ENABLED=0 links pure Go statically";
@@ -298,7 +317,7 @@ void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
   if (verdict.linkage == Linkage::None) {
     violations.push_back({fmt::format("'{}': static link requested but the file is a {} "
                                       "file, not a linked image",
-                                      verdict.path, verdict.kind),
+                                      verdict.path, verdict.kind_name()),
                           {},
                           "a final link must produce an executable; -r or -c makes an "
                           "object file"});
@@ -307,16 +326,22 @@ void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
   // ELF gets its hint from the caller, who knows whether a link or a Go build is to
   // blame; the Mach-O and PE meaning of "static" needs saying here.
   std::string hint;
-  if (verdict.kind == "shared-library" || verdict.kind == "bundle") {
-    hint = "a shared library is always dynamically linked; a static request needs an "
-           "executable";
-  } else if (verdict.format == "macho") {
+  switch (verdict.format) {
+  case Format::Elf:
+    break;
+  case Format::MachO:
     hint = "Apple supports no static executables: an image counts as static when its "
            "only dylib is /usr/lib/libSystem.B.dylib; link the others from static "
            "archives";
-  } else if (verdict.format == "coff") {
+    break;
+  case Format::Coff:
     hint = "an image counts as static when it imports only Windows system DLLs; link "
            "the others from static archives (MinGW: -static) or ship them beside it";
+    break;
+  }
+  if (verdict.kind == ImageKind::SharedLibrary || verdict.kind == ImageKind::Bundle) {
+    hint = "a shared library is always dynamically linked; a static request needs an "
+           "executable";
   }
   std::vector<std::string> notes{dynamic_evidence(verdict)};
   if (verdict.go) {
@@ -366,7 +391,7 @@ void judge_runtime_cgo(const Verdict &verdict, std::vector<Violation> &violation
         "before 1.21 links it only when some package uses cgo (with -tags "
         "netgo,osusergo none may), and says 'loadinternal: cannot find runtime/cgo'",
         fmt::format("evidence: linker {} ({}); none of runtime/cgo's messages in .rodata",
-                    verdict.go->linker, verdict.go->linker_evidence)},
+                    to_string(verdict.go->linker), verdict.go->linker_evidence)},
        "add import _ \"runtime/cgo\" to package main (or through go build -overlay), "
        "build with Go >= 1.21, or build with -toolexec=portable-ld, which adds it"});
 }
@@ -391,12 +416,12 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
       !verdict.hazards.empty() && is_static(verdict)) {
     judge_nss(verdict, requirements, violations);
   }
-  if (verdict.go && verdict.go->linker == "external" &&
+  if (verdict.go && verdict.go->linker == GoLinker::External &&
       verdict.go->runtime_cgo == GoBinary::RuntimeCgo::Absent &&
-      (verdict.kind == "executable" || verdict.kind == "pie-executable")) {
+      verdict.is_executable()) {
     judge_runtime_cgo(verdict, violations);
   }
-  if (verdict.format == "elf" && verdict.linkage == Linkage::Dynamic &&
+  if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic &&
       !requirements.portability.empty()) {
     judge_portability(verdict, requirements.portability, violations);
   }

@@ -11,6 +11,44 @@
 
 namespace portable_ld {
 
+const char *to_string(Format format) {
+  switch (format) {
+  case Format::Elf:
+    return "elf";
+  case Format::MachO:
+    return "macho";
+  case Format::Coff:
+    return "coff";
+  }
+  llvm_unreachable("unknown Format");
+}
+
+const char *to_string(ImageKind kind) {
+  switch (kind) {
+  case ImageKind::Executable:
+    return "executable";
+  case ImageKind::PieExecutable:
+    return "pie-executable";
+  case ImageKind::SharedLibrary:
+    return "shared-library";
+  case ImageKind::Bundle:
+    return "bundle";
+  case ImageKind::Relocatable:
+    return "relocatable";
+  case ImageKind::Core:
+    return "core";
+  case ImageKind::DsymCompanion:
+    return "dsym-companion";
+  case ImageKind::Other:
+    return "other";
+  }
+  llvm_unreachable("unknown ImageKind");
+}
+
+std::string Verdict::kind_name() const {
+  return kind == ImageKind::Other ? other_kind : to_string(kind);
+}
+
 const char *to_string(Linkage linkage) {
   switch (linkage) {
   case Linkage::Static:
@@ -115,10 +153,10 @@ llvm::json::Array json_strings(const std::vector<std::string> &strings) {
 llvm::json::Object to_json(const Verdict &verdict) {
   llvm::json::Object object{
       {"path", json_string(verdict.path)},
-      {"format", verdict.format},
+      {"format", to_string(verdict.format)},
       {"format_name", verdict.format_name},
       {"arch", verdict.arch},
-      {"kind", verdict.kind},
+      {"kind", verdict.kind_name()},
       {"linkage", to_string(verdict.linkage)},
       {"interpreter", verdict.interpreter.empty() ? llvm::json::Value(nullptr)
                                                   : json_string(verdict.interpreter)},
@@ -141,7 +179,7 @@ llvm::json::Object to_json(const Verdict &verdict) {
   if (verdict.go) {
     object["go"] = to_json(*verdict.go);
   }
-  if (verdict.format == "elf" && verdict.linkage == Linkage::Dynamic) {
+  if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
     llvm::json::Object versions;
     for (const FamilyVersion &newest : newest_versions(verdict)) {
       versions[newest.family] = json_string(newest.version);

@@ -31,6 +31,22 @@ enum class Linkage {
 };
 const char *to_string(Linkage linkage);
 
+enum class Format { Elf, MachO, Coff };
+const char *to_string(Format format); // "elf", "macho", "coff"
+
+// What an image is, in the same words for every format.
+enum class ImageKind {
+  Executable,
+  PieExecutable,
+  SharedLibrary, // ELF ET_DYN library, Mach-O dylib, PE DLL
+  Bundle,        // Mach-O MH_BUNDLE
+  Relocatable,   // an object file
+  Core,
+  DsymCompanion, // Mach-O MH_DSYM
+  Other,         // a header value portable-ld has no name for (Verdict::other_kind)
+};
+const char *to_string(ImageKind kind); // "executable", "pie-executable", ...
+
 // A glibc function in a static image that still needs glibc's shared libraries at run
 // time (NSS, iconv); `package` is the Go package whose cgo code calls it, if known.
 struct Hazard {
@@ -51,10 +67,11 @@ struct VersionedSymbol {
 
 struct Verdict {
   std::string path;
-  std::string format;      // "elf", "macho" or "coff"
+  Format format = Format::Elf;
   std::string format_name; // LLVM's name, e.g. "elf64-x86-64", "Mach-O 64-bit x86-64"
   std::string arch;        // GOARCH spelling: amd64, arm64, 386, arm, riscv64, ...
-  std::string kind;        // executable, pie-executable, shared-library, relocatable, ...
+  ImageKind kind = ImageKind::Other;
+  std::string other_kind;  // ImageKind::Other: "e_type-N", "filetype-N"
   Linkage linkage = Linkage::None;
   std::string interpreter;              // ELF PT_INTERP, Mach-O LC_LOAD_DYLINKER
   std::vector<std::string> needed;      // DT_NEEDED, LC_LOAD_*DYLIB, PE imported DLLs
@@ -65,6 +82,12 @@ struct Verdict {
   std::vector<Hazard> hazards;          // static ELF only: see glibc_hazards.cpp
   std::vector<std::string> warnings;    // oddities that do not decide the verdict
   std::optional<GoBinary> go;           // ELF Go programs: build info, linker, runtime/cgo
+
+  // The kind as the JSON and the text output spell it.
+  std::string kind_name() const;
+  bool is_executable() const {
+    return kind == ImageKind::Executable || kind == ImageKind::PieExecutable;
+  }
 };
 
 // Reads and describes `path`. Errors name the file and the reason (unreadable, not an

@@ -224,17 +224,18 @@ llvm::Error add_import(Verdict &verdict, const Entry &entry,
 llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary) {
   const auto &object = llvm::cast<llvm::object::COFFObjectFile>(binary);
   Verdict verdict;
-  verdict.format = "coff";
+  verdict.format = Format::Coff;
   verdict.format_name = object.getFileFormatName().str();
   verdict.arch = goarch_for(object.getMachine());
 
   if (!object.getDOSHeader()) { // no PE header: an object file
-    verdict.kind = "relocatable";
+    verdict.kind = ImageKind::Relocatable;
     verdict.linkage = Linkage::None;
     return verdict;
   }
-  verdict.kind = (object.getCharacteristics() & llvm::COFF::IMAGE_FILE_DLL) ? "shared-library"
-                                                                              : "executable";
+  verdict.kind = (object.getCharacteristics() & llvm::COFF::IMAGE_FILE_DLL)
+                     ? ImageKind::SharedLibrary
+                     : ImageKind::Executable;
   if (llvm::Error error = check_import_directory(object)) {
     return error;
   }
@@ -263,7 +264,7 @@ llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary) {
   }
   bool system_only = std::all_of(verdict.needed.begin(), verdict.needed.end(),
                                  [](const std::string &dll) { return is_system_dll(dll); });
-  verdict.linkage = (system_only && verdict.kind == "executable") ? Linkage::Static
+  verdict.linkage = (system_only && verdict.kind == ImageKind::Executable) ? Linkage::Static
                                                                   : Linkage::Dynamic;
   return verdict;
 }

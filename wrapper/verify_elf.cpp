@@ -281,24 +281,25 @@ bool read_kind(const llvm::object::ELFFile<ELFT> &elf, const ElfFacts &facts, Ve
   const typename ELFT::Ehdr &header = elf.getHeader();
   switch (header.e_type) {
   case ET_REL:
-    verdict.kind = "relocatable";
+    verdict.kind = ImageKind::Relocatable;
     verdict.linkage = Linkage::None;
     return false;
   case ET_CORE:
-    verdict.kind = "core";
+    verdict.kind = ImageKind::Core;
     verdict.linkage = Linkage::None;
     return false;
   case ET_EXEC:
-    verdict.kind = "executable";
+    verdict.kind = ImageKind::Executable;
     return true;
   case ET_DYN:
     verdict.kind = (!verdict.interpreter.empty() || facts.pie_flag ||
                     (verdict.needed.empty() && !facts.has_soname && header.e_entry != 0))
-                       ? "pie-executable"
-                       : "shared-library";
+                       ? ImageKind::PieExecutable
+                       : ImageKind::SharedLibrary;
     return true;
   default:
-    verdict.kind = "e_type-" + std::to_string(header.e_type);
+    verdict.kind = ImageKind::Other;
+    verdict.other_kind = "e_type-" + std::to_string(header.e_type);
     verdict.linkage = Linkage::None;
     return false;
   }
@@ -350,10 +351,10 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
 // static-pie.
 Linkage linkage_of(const Verdict &verdict) {
   bool needs_loader = !verdict.interpreter.empty() || !verdict.needed.empty();
-  if (needs_loader || verdict.kind == "shared-library") {
+  if (needs_loader || verdict.kind == ImageKind::SharedLibrary) {
     return Linkage::Dynamic;
   }
-  return verdict.kind == "pie-executable" ? Linkage::StaticPie : Linkage::Static;
+  return verdict.kind == ImageKind::PieExecutable ? Linkage::StaticPie : Linkage::Static;
 }
 
 // Static, but perhaps not self-contained: glibc's NSS and iconv (glibc_hazards.cpp).
@@ -396,7 +397,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   const llvm::object::ELFFile<ELFT> &elf = object.getELFFile();
   llvm::StringRef file = {reinterpret_cast<const char *>(elf.base()), elf.getBufSize()};
   Verdict verdict;
-  verdict.format = "elf";
+  verdict.format = Format::Elf;
   verdict.format_name = object.getFileFormatName().str();
   verdict.arch = goarch_for(elf.getHeader().e_machine, ELFT::Is64Bits,
                             ELFT::TargetEndianness == llvm::support::little);

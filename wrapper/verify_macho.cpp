@@ -110,35 +110,37 @@ void read_kind(uint32_t filetype, uint32_t flags, Verdict &verdict) {
   using namespace llvm::MachO;
   switch (filetype) {
   case MH_OBJECT:
-    verdict.kind = "relocatable";
+    verdict.kind = ImageKind::Relocatable;
     verdict.linkage = Linkage::None;
     return;
   // Neither runs: a core dump and a dSYM's debug-info companion only describe an image.
   // Their load commands name no dylib, so without this they would pass --static.
   case MH_CORE:
-    verdict.kind = "core";
+    verdict.kind = ImageKind::Core;
     verdict.linkage = Linkage::None;
     return;
   case MH_DSYM:
-    verdict.kind = "dsym-companion";
+    verdict.kind = ImageKind::DsymCompanion;
     verdict.linkage = Linkage::None;
     return;
   case MH_EXECUTE:
-    verdict.kind = (flags & MH_PIE) ? "pie-executable" : "executable";
+    verdict.kind = (flags & MH_PIE) ? ImageKind::PieExecutable : ImageKind::Executable;
     break;
   case MH_DYLIB:
-    verdict.kind = "shared-library";
+    verdict.kind = ImageKind::SharedLibrary;
     break;
   case MH_BUNDLE:
-    verdict.kind = "bundle";
+    verdict.kind = ImageKind::Bundle;
     break;
   default:
-    verdict.kind = "filetype-" + std::to_string(filetype);
+    verdict.kind = ImageKind::Other;
+    verdict.other_kind = "filetype-" + std::to_string(filetype);
     break;
   }
   bool system_only = std::all_of(verdict.needed.begin(), verdict.needed.end(),
                                  [](const std::string &dylib) { return dylib == k_libsystem; });
-  verdict.linkage = (system_only && verdict.kind != "shared-library" && verdict.kind != "bundle")
+  verdict.linkage = (system_only && verdict.kind != ImageKind::SharedLibrary &&
+                         verdict.kind != ImageKind::Bundle)
                         ? Linkage::Static
                         : Linkage::Dynamic;
 }
@@ -148,7 +150,7 @@ void read_kind(uint32_t filetype, uint32_t flags, Verdict &verdict) {
 llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
   const auto &object = llvm::cast<llvm::object::MachOObjectFile>(binary);
   Verdict verdict;
-  verdict.format = "macho";
+  verdict.format = Format::MachO;
   verdict.format_name = object.getFileFormatName().str();
   uint32_t filetype = object.is64Bit() ? object.getHeader64().filetype : object.getHeader().filetype;
   uint32_t flags = object.is64Bit() ? object.getHeader64().flags : object.getHeader().flags;

@@ -94,7 +94,7 @@ TEST_CASE("describe_go_binary: the linker, from .comment and .gosymtab") {
   internal.has_gosymtab = true;
   std::optional<GoBinary> go = describe_go_binary(internal);
   REQUIRE(go);
-  CHECK(go->linker == "internal");
+  CHECK(go->linker == GoLinker::Internal);
   CHECK(go->build_info_problem == "no .go.buildinfo section (Go < 1.13, or removed)");
   CHECK(go->runtime_cgo == GoBinary::RuntimeCgo::Unknown);
 
@@ -103,7 +103,7 @@ TEST_CASE("describe_go_binary: the linker, from .comment and .gosymtab") {
   external.comment = "\0GCC: (Debian 12.2.0-14) 12.2.0\0clang 14\0"sv;
   go = describe_go_binary(external);
   REQUIRE(go);
-  CHECK(go->linker == "external");
+  CHECK(go->linker == GoLinker::External);
   CHECK(go->linker_evidence == ".comment: GCC: (Debian 12.2.0-14) 12.2.0");
 }
 

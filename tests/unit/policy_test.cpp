@@ -132,13 +132,13 @@ TEST_CASE("darwin: the arguments stay as they are") {
   CHECK(rewrite.changes.empty());
 }
 
-Verdict elf_verdict(Linkage linkage, std::string kind = "executable") {
+Verdict elf_verdict(Linkage linkage, ImageKind kind = ImageKind::Executable) {
   Verdict verdict;
   verdict.path = "app";
-  verdict.format = "elf";
+  verdict.format = Format::Elf;
   verdict.format_name = "elf64-x86-64";
   verdict.arch = "amd64";
-  verdict.kind = std::move(kind);
+  verdict.kind = kind;
   verdict.linkage = linkage;
   return verdict;
 }
@@ -158,7 +158,7 @@ TEST_CASE("judge: a static request and a dynamic output") {
                                  "libm.so.6"});
 
   CHECK(judge(elf_verdict(Linkage::Static), requirements).empty());
-  CHECK(judge(elf_verdict(Linkage::StaticPie, "pie-executable"), requirements).empty());
+  CHECK(judge(elf_verdict(Linkage::StaticPie, ImageKind::PieExecutable), requirements).empty());
   CHECK(judge(verdict, Requirements{}).empty());
 }
 
@@ -191,7 +191,7 @@ TEST_CASE("judge: the output's architecture against GOARCH") {
   REQUIRE(violations.size() == 1);
   CHECK(violations[0].message == "'app': output is for amd64 but GOARCH is arm64");
   // An object file is not judged by its architecture.
-  CHECK(judge(elf_verdict(Linkage::None, "relocatable"), requirements).empty());
+  CHECK(judge(elf_verdict(Linkage::None, ImageKind::Relocatable), requirements).empty());
 }
 
 } // namespace
