@@ -8,7 +8,7 @@ config.name = "portable-ld"
 config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".test"]
 # unit/ holds the doctest unit tests, which ctest runs as `unit`.
-config.excludes = ["Inputs", "unit"]
+config.excludes = ["Inputs", "unit", "layers"]
 config.test_source_root = os.path.dirname(__file__)
 
 # A clean, reproducible environment: no portable-ld settings leak in from the caller,

@@ -6,7 +6,7 @@
 // defect that is fixed separately. Until then these tests give no output whose base name
 // that comparison reads (no -o, or a name shorter than five characters), so they leave
 // out the cgo-link (_cgo_.o) and CMake-probe (cmTC_*) roles, which the lit suite covers.
-#include "arguments.h"
+#include "link/arguments.h"
 
 #include "unit_test.h"
 

@@ -2,13 +2,14 @@
 //
 // What the backend printed and ran: why a static link failed, which argument made a link
 // dynamic, the GOARCH of `cc -dumpmachine`, and the stamped `cc -###` version line.
-#include "backend_output.h"
+#include "link/backend_output.h"
 
 #include <fmt/format.h>
 
-#include "driver.h"
+#include "cli/cli.h"
 
 #include "unit_test.h"
+#include "support/version.h"
 
 namespace portable_ld {
 namespace {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The value parsers of portable-ld's settings, and Go-style command splitting.
-#include "config.h"
+#include "link/config.h"
 
 #include "unit_test.h"
+#include "support/quoting.h"
 
 namespace portable_ld {
 namespace {

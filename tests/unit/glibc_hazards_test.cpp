@@ -2,9 +2,10 @@
 //
 // glibc's static NSS trap: from the linker's warnings, Go's cgo trampolines, .symtab and
 // glibc's NSS loader string.
-#include "verify.h"
+#include "verify/verify.h"
 
 #include "unit_test.h"
+#include "verify/glibc_hazards.h"
 
 namespace portable_ld {
 namespace {

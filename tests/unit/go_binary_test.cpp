@@ -2,7 +2,7 @@
 //
 // What only a Go binary carries: its build information, its linker, runtime/cgo, and the
 // static requests in its -ldflags.
-#include "go_binary.h"
+#include "verify/go_binary.h"
 
 #include "unit_test.h"
 

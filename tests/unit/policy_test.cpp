@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The static-link policy: rewrite_for_static() before the link, judge() after it.
-#include "policy.h"
+#include "judge/judge.h"
 
 #include "unit_test.h"
+#include "link/static_rewrite.h"
 
 namespace portable_ld {
 namespace {

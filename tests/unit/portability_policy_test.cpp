@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Symbol versions, their order, and portability policies built from presets and limits.
-#include "portability_policy.h"
+#include "judge/portability_policy.h"
 
 #include "unit_test.h"
+#include "verify/symbol_versions.h"
 
 namespace portable_ld {
 namespace {
@@ -68,7 +69,7 @@ TEST_CASE("newest_versions: the newest per family, known families first") {
                                    {"GLIBCXX_3.4.30", false},
                                    {"GLIBC_2.17", false},
                                    {"ALPHA_2", false}});
-  std::vector<FamilyVersion> newest = newest_versions(verdict);
+  std::vector<FamilyVersion> newest = newest_versions(verdict.versioned);
   REQUIRE(newest.size() == 4);
   CHECK(newest[0].family == "GLIBC");
   CHECK(newest[0].version == "2.34"); // weak requirements count too
@@ -76,7 +77,7 @@ TEST_CASE("newest_versions: the newest per family, known families first") {
   CHECK(newest[1].version == "3.4.30");
   CHECK(newest[2].family == "ALPHA");
   CHECK(newest[3].family == "LIBFOO");
-  CHECK(newest_versions(Verdict{}).empty());
+  CHECK(newest_versions({}).empty());
 }
 
 TEST_CASE("portability_preset: the presets and their limits") {

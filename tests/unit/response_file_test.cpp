@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Go's %q quoting (go_unquote) and the two response-file syntaxes.
-#include "response_file.h"
+#include "link/response_file.h"
 
 #include "unit_test.h"
+#include "support/quoting.h"
 
 namespace portable_ld {
 namespace {

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// `portable-ld check [--static] [--json] [--goarch=ARCH] FILE...`: the verifier and the
+// policy without a link. Never executes the files. One verdict per file, in text or one
+// JSON object per line (the same schema as the log's "verdict").
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "support/diagnostics.h"
+#include "cli/cli.h"
+#include "judge/judge_output.h"
+#include "judge/portability_policy.h"
+#include "verify/verify.h"
+#include "verify/glibc_hazards.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace po = boost::program_options;
+
+namespace portable_ld {
+
+namespace {
+
+struct CheckOptions {
+  bool require_static = false;
+  bool json = false;
+  std::string goarch;
+  std::string nss = "warn";
+  // The portability options by config-file key (build_portability_policy): --policy and
+  // --allow-libs once each, --max-FAMILY as often as given.
+  std::map<std::string, std::string> policy_once;
+  std::map<std::string, std::vector<std::string>> policy_limits;
+  std::vector<std::string> files;
+};
+
+void print_go(const GoBinary &go) {
+  if (go.has_build_info) {
+    fmt::print("  go: {}, path {}", go.version, go.path.empty() ? "?" : go.path);
+    if (!go.main_module.empty()) {
+      fmt::print(", module {}", go.main_module);
+    }
+    fmt::print("\n");
+    // The settings that decide linking, on one line; the rest (vcs.*, empty CGO_*) is
+    // in --json.
+    std::vector<std::string> shown;
+    for (const GoBuildSetting &setting : go.settings) {
+      bool linking = (setting.key.starts_with("-") && setting.key != "-compiler") ||
+                     setting.key == "CGO_ENABLED" || setting.key == "GOOS" ||
+                     setting.key == "GOARCH" ||
+                     (setting.key.starts_with("CGO_") && !setting.value.empty());
+      if (linking) {
+        bool quote = setting.value.find_first_of(" \t'") != std::string::npos;
+        shown.push_back(quote ? fmt::format("{}='{}'", setting.key, setting.value)
+                              : fmt::format("{}={}", setting.key, setting.value));
+      }
+    }
+    if (!shown.empty()) {
+      fmt::print("  go build: {}\n", fmt::join(shown, " "));
+    }
+  } else {
+    fmt::print("  go: {}\n", go.build_info_problem);
+  }
+  fmt::print("  go linker: {}{}\n", to_string(go.linker),
+             go.linker_evidence.empty() ? "" : " (" + go.linker_evidence + ")");
+  if (go.runtime_cgo != GoBinary::RuntimeCgo::Unknown) {
+    fmt::print("  go runtime/cgo: {}\n",
+               go.runtime_cgo == GoBinary::RuntimeCgo::Present ? "yes" : "no");
+  }
+}
+
+void print_text(const Verdict &verdict) {
+  fmt::print("{}: {}, {} {}, {}\n", verdict.path, verdict.format_name, verdict.arch,
+             verdict.kind_name(), to_string(verdict.linkage));
+  if (!verdict.interpreter.empty()) {
+    fmt::print("  interpreter: {}\n", verdict.interpreter);
+  }
+  if (!verdict.needed.empty()) {
+    fmt::print("  needed: {}\n", fmt::join(verdict.needed, ", "));
+  }
+  if (!verdict.rpath.empty()) {
+    fmt::print("  rpath: {}\n", fmt::join(verdict.rpath, ":"));
+  }
+  if (!verdict.runpath.empty()) {
+    fmt::print("  runpath: {}\n", fmt::join(verdict.runpath, ":"));
+  }
+  if (!verdict.undefined.empty()) {
+    fmt::print("  undefined dynamic symbols: {}\n", verdict.undefined.size());
+  }
+  if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
+    std::vector<std::string> newest;
+    for (const FamilyVersion &entry : newest_versions(verdict.versioned)) {
+      newest.push_back(entry.family + " " + entry.version);
+    }
+    if (!newest.empty()) {
+      fmt::print("  newest symbol versions: {}\n", fmt::join(newest, ", "));
+    }
+  }
+  if (!verdict.hazards.empty()) {
+    fmt::print("  needs glibc's shared NSS at run time: {}\n", describe(verdict.hazards));
+  }
+  if (verdict.go) {
+    print_go(*verdict.go);
+  }
+  for (const std::string &warning : verdict.warnings) {
+    fmt::print("  warning: {}\n", warning);
+  }
+}
+
+// The verdict's JSON with the judgement: "ok", "violations" and "policy_warnings".
+llvm::json::Object verdict_json(const JudgedOutput &judged) {
+  llvm::json::Object object = to_json(judged.verdict);
+  llvm::json::Array messages;
+  llvm::json::Array warnings;
+  for (const Violation &violation : judged.violations) {
+    (violation.fatal ? messages : warnings).push_back(json_string(violation.message));
+  }
+  object["ok"] = messages.empty();
+  object["violations"] = std::move(messages);
+  if (!warnings.empty()) {
+    object["policy_warnings"] = std::move(warnings);
+  }
+  return object;
+}
+
+void print_json(llvm::json::Object object) {
+  llvm::outs() << llvm::json::Value(std::move(object)) << '\n';
+  llvm::outs().flush();
+}
+
+} // namespace
+
+namespace {
+
+po::options_description visible_options(CheckOptions &options) {
+  po::options_description visible("portable-ld check options");
+  visible.add_options()
+      ("static", po::bool_switch(&options.require_static), "fail unless every file is static or static-pie")
+      ("json", po::bool_switch(&options.json), "print one JSON object per file")
+      ("goarch", po::value(&options.goarch), "fail unless every file is for this GOARCH")
+      ("nss", po::value(&options.nss), "with --static, a static file that still needs glibc's NSS: error, warn (default) or ignore")
+      ("policy", po::value(&options.policy_once["policy"]), "dynamic files: portability preset (manylinux2014, manylinux_2_28, debian12)")
+      ("max-glibc", po::value(&options.policy_limits["max_glibc"]), "dynamic files: newest GLIBC_ symbol version allowed, e.g. 2.17")
+      ("max-glibcxx", po::value(&options.policy_limits["max_glibcxx"]), "... newest GLIBCXX_ version (libstdc++)")
+      ("max-cxxabi", po::value(&options.policy_limits["max_cxxabi"]), "... newest CXXABI_ version (libstdc++)")
+      ("max-gcc", po::value(&options.policy_limits["max_gcc"]), "... newest GCC_ version (libgcc_s)")
+      ("allow-libs", po::value(&options.policy_once["allow_libs"]), "dynamic files: the only libraries they may need (comma-separated), besides the preset's")
+      ("help", "print this help")
+      ("version", "print the version");
+  return visible;
+}
+
+// Fills `options` from `args`; an exit code when there is nothing to check (--help,
+// --version, a usage error).
+std::optional<int> parse_options(const std::vector<std::string> &args, CheckOptions &options,
+                                 Diagnostics &diagnostics) {
+  po::options_description visible = visible_options(options);
+  po::options_description all;
+  all.add(visible).add_options()("file", po::value(&options.files));
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map map;
+  try {
+    po::store(po::command_line_parser(args)
+                  .options(all)
+                  .positional(positional)
+                  .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+                  .run(),
+              map);
+    po::notify(map);
+  } catch (const po::error &e) {
+    diagnostics.error("check: {}", e.what());
+    diagnostics.hint("see 'portable-ld check --help'");
+    return k_check_unreadable;
+  }
+  if (map.count("help")) {
+    fmt::print("USAGE: portable-ld check [options] FILE...\n\n"
+               "Describes each file (format, arch, kind, linkage, interpreter, needed\n"
+               "libraries, undefined dynamic symbols) without executing it.\n\n");
+    std::cout << visible << "\nEXIT CODES: 0 all pass; 1 a requirement failed; 2 a file is "
+                            "unreadable or not an object file, or the command line is "
+                            "invalid.\n";
+    return k_check_pass;
+  }
+  if (map.count("version")) {
+    print_version();
+    return k_check_pass;
+  }
+  if (options.files.empty()) {
+    diagnostics.error("check: no input files");
+    diagnostics.hint("usage: portable-ld check [--static] [--json] [--goarch=ARCH] [--nss=POLICY] "
+                     "[--policy=NAME] [--max-glibc=VERSION]... [--allow-libs=LIBS] FILE... "
+                     "(portable-ld check --help lists all)");
+    return k_check_unreadable;
+  }
+  return std::nullopt;
+}
+
+// The options as requirements, with the settings' semantics (build_portability_policy);
+// an empty --policy or --allow-libs is no option.
+llvm::Expected<Requirements> requirements_of(const CheckOptions &options) {
+  Requirements requirements;
+  requirements.static_required = options.require_static;
+  llvm::Expected<NssPolicy> nss = parse_nss_policy(options.nss, "--nss");
+  if (!nss) {
+    return nss.takeError();
+  }
+  requirements.nss = *nss;
+  requirements.nss_setting = "--nss";
+  llvm::Expected<PortabilityPolicy> portability =
+      build_portability_policy([&](llvm::StringRef key) -> std::vector<PolicySetting> {
+        std::string option = "--" + key.str();
+        std::replace(option.begin(), option.end(), '_', '-');
+        std::vector<PolicySetting> given;
+        if (auto once = options.policy_once.find(key.str()); once != options.policy_once.end()) {
+          if (!once->second.empty()) {
+            given.push_back({once->second, option});
+          }
+        }
+        if (auto limits = options.policy_limits.find(key.str());
+            limits != options.policy_limits.end()) {
+          for (const std::string &value : limits->second) {
+            given.push_back({value, option});
+          }
+        }
+        return given;
+      });
+  if (!portability) {
+    return portability.takeError();
+  }
+  requirements.portability = std::move(*portability);
+  if (!options.goarch.empty()) {
+    requirements.goarch = options.goarch;
+  }
+  return requirements;
+}
+
+// One file's verdict and judgement, printed; its exit code.
+int check_file(const std::string &file, const Requirements &requirements, bool json,
+               Diagnostics &diagnostics) {
+  llvm::Expected<JudgedOutput> judged = judge_output(file, requirements);
+  if (!judged) {
+    std::string message = llvm::toString(judged.takeError());
+    diagnostics.error("{}", message);
+    if (json) {
+      print_json(llvm::json::Object{
+          {"path", json_string(file)}, {"ok", false}, {"error", json_string(message)}});
+    }
+    return k_check_unreadable;
+  }
+  if (json) {
+    print_json(verdict_json(*judged));
+  } else {
+    print_text(judged->verdict);
+  }
+  std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
+  report_all(diagnostics, judged->violations,
+             judged->verdict.format != Format::Elf
+                 ? ""
+                 : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for "
+                   "Go, -ldflags '-linkmode=external -extld=portable-ld' (internal linking "
+                   "ignores -extldflags) or CGO_ENABLED=0",
+             /*show_warnings=*/true);
+  return judged->rejected() ? k_check_policy_failed : k_check_pass;
+}
+
+} // namespace
+
+int run_check(const std::vector<std::string> &args) {
+  Diagnostics diagnostics;
+  CheckOptions options;
+  if (std::optional<int> done = parse_options(args, options, diagnostics)) {
+    return *done;
+  }
+  llvm::Expected<Requirements> requirements = requirements_of(options);
+  if (!requirements) {
+    diagnostics.error("check: {}", llvm::toString(requirements.takeError()));
+    return k_check_unreadable;
+  }
+  // The worst status wins: an unreadable file (2) over a failed requirement (1).
+  int exit_code = k_check_pass;
+  for (const std::string &file : options.files) {
+    exit_code = std::max(exit_code, check_file(file, *requirements, options.json, diagnostics));
+  }
+  return exit_code;
+}
+
+} // namespace portable_ld

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The map of portable-ld. Data flows one way:
+//
+//   argv -> settings (link/config.h) -> @file expansion (link/response_file.h)
+//        -> classification (link/arguments.h) -> plan (link/link_plan.h: the static
+//        rewrite, link/static_rewrite.h; the linker choice, link/fuse_ld.h)
+//        -> backend run (support/subprocess.h) -> a failure explained (link/backend_output.h)
+//        -> verification (verify/) -> judgement (judge/) -> reproducer (link/reproducer.h)
+//        -> log record (link/log.h) -> exit status
+//
+// Five layers, one folder and one library each, each using only those below it
+// (tests/layers/check-layers.py holds them to it):
+//
+//   support/  no knowledge of linking: diagnostics.h (error/note/hint lines), json.h,
+//             quoting.h (Go's and the shell's words), subprocess.h (spawn, exec, signals),
+//             tar_reader.h, version.h, xdg_paths.h
+//   verify/   reads files, never judges: verify.h (Verdict, inspect_file; elf.cpp,
+//             macho.cpp, coff.cpp), go_binary.h (Go's build info, linker, runtime/cgo),
+//             glibc_hazards.h (NSS and iconv in a static image), symbol_versions.h
+//   judge/    the only place violations are worded: judge.h (Requirements, Violation,
+//             judge()), portability_policy.h (presets and limits), judge_output.h (the
+//             one judgement step: verify, judge, report, remove)
+//   link/     one link, before and after the backend: config.h (settings), arguments.h
+//             (classification), response_file.h, static_rewrite.h, link_plan.h,
+//             fuse_ld.h, backend_output.h (what the backend said), log.h, reproducer.h
+//   cli/      one file per mode: main.cpp (dispatch), wrapper.cpp (the wrapper and
+//             --launcher), check.cpp, replay.cpp, toolexec.cpp (the -toolexec guard),
+//             help.cpp; this header
+//
+// Room for what comes next: hazard detection belongs in verify/ (what a file contains)
+// and its wording in judge/; diagnosing a failed link from the linker's messages and the
+// libraries on the search path in link/ (beside backend_output.h); a glibc floor built
+// at link time (stub libraries from the host's libc) is a new folder between verify/
+// and link/, used by link_plan.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "link/config.h"
+
+namespace portable_ld {
+
+// portable-ld's own exit codes (docs/exit-codes.md). Everywhere else the backend's
+// status is returned unchanged (128+n when it was killed by signal n).
+enum ExitCode : int {
+  k_exit_usage = 64,          // malformed setting, recursion, or a static request that cannot be met
+  k_exit_not_static = 65,     // the output failed verification (it has been removed)
+  k_exit_bad_output = 66,     // the link succeeded but its output is missing or unreadable
+  k_exit_internal = 70,       // portable-ld could not do its own work (e.g. a temp file)
+  k_exit_cannot_execute = 126, // the backend exists but cannot be executed
+  k_exit_not_found = 127,      // the backend does not exist
+};
+
+// `portable-ld check` exit codes.
+enum CheckExitCode : int {
+  k_check_pass = 0,
+  k_check_policy_failed = 1,
+  k_check_unreadable = 2,
+};
+
+// The compiler-driver wrapper (wrapper.cpp): `argv` is exactly what the build passed to
+// `cc`. The settings are read from the environment and the config file, or given (replay).
+int run_wrapper(const std::vector<std::string> &argv);
+int run_wrapper(const std::vector<std::string> &argv, Config config);
+
+// Launcher mode, for CMake's <LANG>_LINKER_LAUNCHER = "portable-ld;--launcher": argv is
+// `portable-ld --launcher [--static] [--log=PATH] DRIVER ARGS...`; DRIVER is the backend in
+// place of PORTABLE_LD_CC, and the options, written by the build's own configuration,
+// override the environment and the config file for this link.
+int run_launcher(const std::vector<std::string> &argv);
+
+// `portable-ld check [options] FILE...` (check.cpp); `args` excludes "portable-ld check".
+int run_check(const std::vector<std::string> &args);
+
+// `portable-ld replay [--keep] [-o FILE] BUNDLE` (replay.cpp); `args` excludes
+// "portable-ld replay".
+int run_replay(const std::vector<std::string> &args);
+
+// The -toolexec guard (toolexec.cpp): `go build -toolexec=portable-ld`. cmd/go then runs
+// every Go tool as `portable-ld /GOROOT/pkg/tool/GOOS_GOARCH/TOOL ARGS...` (and its tool
+// and compiler identity queries as `portable-ld TOOL -V=full` and `portable-ld CC -### -x c
+// -c -`). Every tool but `link` is exec'd untouched. When a static link is requested
+// (PORTABLE_LD_STATIC, the config file, or -extldflags with -static), `link` gets
+// -linkmode=external -extld=<portable-ld> so Go's internal linker cannot silently ignore
+// the request, and runtime/cgo when the import config lacks it (an external link without
+// it crashes at startup); its output is verified as a final link's is. `link -V=full`
+// gets portable-ld's policy appended, because cmd/go keys its link cache on that line.
+//
+// is_toolexec_call: argv[1] is an absolute path to a program run with cmd/go's
+// TOOLEXEC_IMPORTPATH set or asked for -V=full, or argv is `NAME -### ...`.
+bool is_toolexec_call(const std::vector<std::string> &argv);
+int run_toolexec(const std::vector<std::string> &argv);
+
+// `portable-ld --help` and `--version` (help.cpp).
+void print_help();
+void print_version();
+
+} // namespace portable_ld

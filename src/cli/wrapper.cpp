@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The wrapper pipeline. Every step is one call; a failed step reports, records itself in
+// the log record and returns its documented exit code.
+#include "cli/cli.h"
+
+
+#include "link/arguments.h"
+#include "link/backend_output.h"
+#include "link/config.h"
+#include "support/diagnostics.h"
+#include "link/fuse_ld.h"
+#include "judge/judge_output.h"
+#include "link/link_plan.h"
+#include "link/log.h"
+#include "link/reproducer.h"
+#include "link/response_file.h"
+#include "support/subprocess.h"
+#include "verify/verify.h"
+#include "support/version.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace portable_ld {
+
+namespace {
+
+// Past this many nested portable-ld processes (a backend script that calls portable-ld
+// again, counted in PORTABLE_LD_DEPTH) it is a loop, not a build.
+constexpr int k_max_depth = 4;
+
+// The exit status for a backend that could not be started, as a shell reports it.
+int exit_code_for(std::error_code error) {
+  return error == std::errc::no_such_file_or_directory ? k_exit_not_found
+                                                        : k_exit_cannot_execute;
+}
+
+// Roles whose output Go parses: nothing of ours may be printed there, not even a
+// warning about the log.
+bool is_silent_role(Role role) { return role != Role::FinalLink; }
+
+// How a step ended: the exit status and the log's result.
+struct Outcome {
+  int exit_code;
+  Result result;
+};
+
+// A file portable-ld removes when the link is done (its own response file).
+struct TemporaryFile {
+  std::optional<std::string> path;
+  ~TemporaryFile() {
+    if (path) {
+      llvm::sys::fs::remove(*path);
+    }
+  }
+};
+
+class Wrapper {
+public:
+  // The driver arguments start at argv[first_arg].
+  Wrapper(const std::vector<std::string> &argv, size_t first_arg, Config config)
+      : m_start(Clock::now()), m_first_arg(first_arg), m_config(std::move(config)) {
+    m_record.argv_received = argv;
+  }
+
+  int run();
+
+private:
+  Invocation classify_arguments();
+  std::optional<Outcome> resolve_backend(std::string &program);
+  Outcome become_backend(const std::string &program, const LinkPlan &plan);
+  Outcome run_backend(const std::string &program, const LinkPlan &plan,
+                      std::string &linker_output);
+  Outcome explain_failure(const std::string &program, const Invocation &invocation,
+                          const LinkPlan &plan, ExitStatus status,
+                          const std::string &linker_output);
+  Outcome verify_output(const LinkPlan &plan, const Invocation &invocation,
+                        const std::string &linker_output);
+  // After a failed Go link: the backend targets another architecture than $GOARCH.
+  std::optional<std::string> backend_arch_mismatch(const std::string &program);
+  Outcome fail(int exit_code, Result result, const std::string &message,
+               const std::string &hint);
+  int finish(Outcome outcome, const LinkPlan *plan, const Invocation *invocation);
+
+  Clock::time_point m_start;
+  size_t m_first_arg;
+  Config m_config;
+  Diagnostics m_diagnostics;
+  InvocationRecord m_record;
+};
+
+// argv -> invocation -> backend -> plan -> run -> explain a failure or verify -> log.
+int Wrapper::run() {
+  Invocation invocation = classify_arguments();
+  std::string program;
+  if (std::optional<Outcome> failed = resolve_backend(program)) {
+    return finish(*failed, nullptr, nullptr);
+  }
+  std::optional<std::string> linker;
+  if (wants_linker_choice(invocation, m_config)) {
+    linker = choose_fuse_ld(m_config.fuse_ld, m_config.backend, program);
+  }
+  const std::vector<std::string> original_args(m_record.argv_received.begin() + m_first_arg,
+                                               m_record.argv_received.end());
+  llvm::Expected<LinkPlan> plan = plan_link(invocation, original_args, m_config, linker);
+  if (!plan) {
+    return finish(fail(k_exit_usage, Result::Error, llvm::toString(plan.takeError()),
+                       "a shared library cannot be static: drop the static request for this "
+                       "link, or build a static archive (Go: -buildmode=c-archive)"),
+                  nullptr, nullptr);
+  }
+  m_record.static_requested = plan->static_requested;
+  m_record.static_source = plan->static_source;
+  m_record.output = plan->output;
+  m_record.changes = plan->changes;
+  if (plan->becomes_backend) {
+    return finish(become_backend(program, *plan), nullptr, nullptr);
+  }
+
+  std::string linker_output;
+  Outcome outcome = run_backend(program, *plan, linker_output);
+  if (outcome.result == Result::Passthrough && plan->role == Role::FinalLink) {
+    outcome = verify_output(*plan, invocation, linker_output);
+  } else if (outcome.result == Result::BackendFailed) {
+    outcome = explain_failure(program, invocation, *plan, *m_record.backend_status,
+                              linker_output);
+  }
+  return finish(outcome, &*plan, &invocation);
+}
+
+Invocation Wrapper::classify_arguments() {
+  // @response files are expanded for analysis; the original argv is what runs.
+  const std::vector<std::string> &argv = m_record.argv_received;
+  ExpandedArgs expanded = expand_response_files({argv.begin() + m_first_arg, argv.end()});
+  Invocation invocation = classify(std::move(expanded.args), expanded.expanded);
+  m_record.role = invocation.role;
+  if (invocation.expanded_response_file) {
+    m_record.expanded = invocation.args;
+  }
+  return invocation;
+}
+
+// The backend: resolved on PATH, never portable-ld itself, never nested too deep.
+std::optional<Outcome> Wrapper::resolve_backend(std::string &program) {
+  const std::string &name = m_config.backend[0];
+  const std::string origin = describe_backend_origin(m_config);
+  llvm::Expected<std::string> resolved = resolve_program(name);
+  if (!resolved) {
+    std::error_code code = llvm::errorToErrorCode(resolved.takeError());
+    return fail(exit_code_for(code), Result::Error, "cannot run '" + name + "': " + code.message(),
+                !m_config.backend_package_hint.empty() ? m_config.backend_package_hint
+                : m_config.backend_origin == BackendOrigin::Default
+                    ? "install a C compiler driver (Debian: gcc), or set PORTABLE_LD_CC"
+                    : "check " + origin + ", which names the backend");
+  }
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  bool is_self = false;
+  if (!self.empty() && !llvm::sys::fs::equivalent(*resolved, self, is_self) && is_self) {
+    return fail(k_exit_usage, Result::Error,
+                "backend '" + name + "' (" + origin + ") resolves to portable-ld itself ('" +
+                    *resolved + "')",
+                "set PORTABLE_LD_CC (or cc in the config file) to the real compiler driver, "
+                "e.g. gcc or clang");
+  }
+  if (m_config.depth >= k_max_depth) {
+    return fail(k_exit_usage, Result::Error,
+                "portable-ld is nested " + std::to_string(k_max_depth) + " deep: backend '" +
+                    *resolved + "' runs portable-ld again",
+                "set PORTABLE_LD_CC (or cc in the config file) to a compiler driver that does "
+                "not call portable-ld");
+  }
+  program = std::move(*resolved);
+  m_record.backend = program;
+  return std::nullopt;
+}
+
+std::vector<std::string> backend_environment(const Config &config) {
+  return environment_with(k_depth_variable, std::to_string(config.depth + 1));
+}
+
+// Returns only when the exec failed.
+Outcome Wrapper::become_backend(const std::string &program, const LinkPlan &plan) {
+  m_record.argv_run = backend_argv(plan, std::nullopt);
+  std::error_code error = exec_program(program, m_record.argv_run, backend_environment(m_config));
+  return fail(exit_code_for(error), Result::Error,
+              "cannot run '" + m_config.backend[0] + "': " + error.message(), "");
+}
+
+// Runs the plan; Passthrough when the backend exited 0, BackendFailed otherwise.
+Outcome Wrapper::run_backend(const std::string &program, const LinkPlan &plan,
+                             std::string &linker_output) {
+  TemporaryFile response_file;
+  if (plan.own_response_file) {
+    llvm::SmallString<128> path;
+    if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "rsp", path)) {
+      return fail(k_exit_internal, Result::Error,
+                  "cannot create a temporary response file: " + error.message(), "");
+    }
+    response_file.path = std::string(path);
+    if (llvm::Error error = write_response_file(*response_file.path, plan.args)) {
+      return fail(k_exit_internal, Result::Error, llvm::toString(std::move(error)), "");
+    }
+  }
+  m_record.argv_run = backend_argv(plan, response_file.path);
+
+  Clock::time_point backend_start = Clock::now();
+  llvm::Expected<SpawnResult> spawned = spawn_and_wait(
+      {program, m_record.argv_run, backend_environment(m_config), plan.stderr_mode});
+  m_record.backend_ms = ms_since(backend_start);
+  if (!spawned) {
+    std::error_code code;
+    std::string reason;
+    llvm::handleAllErrors(spawned.takeError(), [&](const llvm::StringError &error) {
+      code = error.convertToErrorCode();
+      reason = error.getMessage();
+    });
+    return fail(exit_code_for(code), Result::Error,
+                "cannot run '" + m_config.backend[0] + "': " + reason, "");
+  }
+  m_record.backend_status = spawned->status;
+  if (plan.compiler_id_query) {
+    llvm::errs() << stamp_compiler_id(spawned->captured_stderr, m_config);
+  }
+  linker_output = std::move(spawned->captured_stderr);
+  int code = spawned->status.shell_code();
+  return {code, code == 0 ? Result::Passthrough : Result::BackendFailed};
+}
+
+// A failed backend: say why when we can tell; its status is passed through either way.
+Outcome Wrapper::explain_failure(const std::string &program, const Invocation &invocation,
+                                 const LinkPlan &plan, ExitStatus status,
+                                 const std::string &linker_output) {
+  const int code = status.shell_code();
+  if (status.signal != 0) {
+    return {code, Result::BackendFailed};
+  }
+  // A Go link for another GOARCH fails with "file in wrong format" when the backend is
+  // the host's compiler: say which two architectures disagree.
+  if (plan.role == Role::FinalLink && invocation.from_go) {
+    if (std::optional<std::string> mismatch = backend_arch_mismatch(program)) {
+      return fail(code, Result::BackendFailed, *mismatch,
+                  fmt::format("set PORTABLE_LD_CC to a C compiler for {0} (Debian: "
+                              "gcc-<triple>, e.g. aarch64-linux-gnu-gcc from "
+                              "gcc-aarch64-linux-gnu for arm64)",
+                              m_config.goarch));
+    }
+  }
+  if (plan.static_requested) {
+    StaticFailure failure = explain_static_failure(linker_output);
+    return fail(code, Result::BackendFailed, "static link failed: " + failure.reason,
+                failure.hint);
+  }
+  return {code, Result::BackendFailed};
+}
+
+std::optional<std::string> Wrapper::backend_arch_mismatch(const std::string &program) {
+  if (m_config.goarch.empty()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> argv = m_config.backend;
+  argv.push_back("-dumpmachine");
+  int status = 0;
+  llvm::Expected<std::string> triple = run_capturing_stdout(program, argv, {}, status);
+  if (!triple) {
+    llvm::consumeError(triple.takeError());
+    return std::nullopt;
+  }
+  std::optional<std::string> backend_goarch = goarch_of_triple(*triple);
+  if (status != 0 || !backend_goarch || *backend_goarch == m_config.goarch) {
+    return std::nullopt;
+  }
+  return fmt::format("backend '{}' builds for {} ({}), but GOARCH is {}", m_config.backend[0],
+                     *backend_goarch, llvm::StringRef(*triple).trim().str(), m_config.goarch);
+}
+
+Outcome Wrapper::verify_output(const LinkPlan &plan, const Invocation &invocation,
+                               const std::string &linker_output) {
+  Requirements requirements;
+  requirements.static_required = plan.static_requested;
+  requirements.nss = m_config.nss;
+  requirements.portability = m_config.portability;
+  if (invocation.from_go) {
+    requirements.goarch = m_config.goarch;
+  }
+
+  Clock::time_point verify_start = Clock::now();
+  llvm::Expected<JudgedOutput> judged = judge_output(*plan.output, requirements, linker_output);
+  m_record.verify_ms = ms_since(verify_start);
+  if (!judged) {
+    std::string reason = llvm::toString(judged.takeError());
+    // Nothing was required of this output: a format portable-ld does not read
+    // (--oformat=binary, wasm, a fat Mach-O) is the build's business. Logged, and the
+    // link stands.
+    if (requirements.none()) {
+      m_record.warnings.push_back("output not verified: " + reason);
+      return {0, Result::Unverified};
+    }
+    return fail(k_exit_bad_output, Result::BadOutput,
+                "link succeeded but its output cannot be verified: " + reason, "");
+  }
+  record_judgement(m_record, *judged);
+  std::optional<std::string> culprit = dynamic_culprit(m_record.argv_run);
+  report_all(m_diagnostics, judged->violations,
+             culprit ? fmt::format("'{}' in the link command makes it dynamic; remove it, or "
+                                   "link that library's static archive",
+                                   *culprit)
+                     : "the backend ignored -static; check PORTABLE_LD_CC, and 'argv_run' in "
+                       "the log for the command that ran",
+             /*show_warnings=*/true);
+  if (!judged->rejected()) {
+    return {0, Result::Ok};
+  }
+  remove_rejected_output(m_diagnostics, *plan.output);
+  return {k_exit_not_static, Result::VerifyFailed};
+}
+
+Outcome Wrapper::fail(int exit_code, Result result, const std::string &message,
+                      const std::string &hint) {
+  m_diagnostics.error("{}", message);
+  if (!hint.empty()) {
+    m_diagnostics.hint("{}", hint);
+  }
+  m_record.errors.push_back(message);
+  return {exit_code, result};
+}
+
+// Leaves a reproducer when one is asked for, and logs.
+int Wrapper::finish(Outcome outcome, const LinkPlan *plan, const Invocation *invocation) {
+  if (plan && plan->reproducible && (outcome.exit_code != 0 || m_config.reproduce_always)) {
+    m_record.exit_code = outcome.exit_code;
+    m_record.result = outcome.result;
+    llvm::Expected<std::string> bundle = write_reproducer(
+        *m_config.reproduce_dir, m_record, *invocation, plan->expanded_run, m_config);
+    if (!bundle) {
+      m_diagnostics.warn("cannot write a reproducer: {}", llvm::toString(bundle.takeError()));
+    } else {
+      m_record.reproducer = *bundle;
+      if (outcome.exit_code != 0) {
+        m_diagnostics.note("reproducer: '{}' (portable-ld replay '{}' runs it again)", *bundle,
+                           *bundle);
+      }
+    }
+  }
+  return close_record(m_record, outcome.exit_code, outcome.result, m_start, m_config,
+                      m_diagnostics, is_silent_role(m_record.role));
+}
+
+// Settings, with the name portable-ld was called by and a launcher's options on top.
+llvm::Expected<Config> wrapper_config(const std::string &argv0,
+                                      const std::optional<LauncherOptions> &launcher) {
+  llvm::Expected<Config> config = load_config();
+  if (config) {
+    apply_program_name(*config, argv0);
+    if (launcher) {
+      apply_launcher(*config, *launcher);
+    }
+  }
+  return config;
+}
+
+int run_with_config(const std::vector<std::string> &argv, size_t first_arg,
+                    const std::optional<LauncherOptions> &launcher) {
+  llvm::Expected<Config> config = wrapper_config(argv[0], launcher);
+  if (!config) {
+    Diagnostics diagnostics;
+    diagnostics.error("{}", llvm::toString(config.takeError()));
+    diagnostics.hint("see 'portable-ld --help' for the settings and their values");
+    return k_exit_usage; // no trustworthy log path to record this in
+  }
+  return Wrapper(argv, first_arg, std::move(*config)).run();
+}
+
+} // namespace
+
+int run_wrapper(const std::vector<std::string> &argv) {
+  return run_with_config(argv, 1, std::nullopt);
+}
+
+int run_wrapper(const std::vector<std::string> &argv, Config config) {
+  return Wrapper(argv, 1, std::move(config)).run();
+}
+
+namespace {
+
+void print_launcher_help() {
+  fmt::print(R"(USAGE: portable-ld --launcher [--static] [--log=PATH] DRIVER [arguments...]
+
+Runs the compiler driver DRIVER (cc, c++, ...) with the arguments, as the wrapper runs
+its backend: DRIVER takes PORTABLE_LD_CC's place for this call, final links are
+verified and logged, and the other settings apply as usual.
+
+OPTIONS (before DRIVER):
+  --static      final links must be static (log static_source: launcher)
+  --log=PATH    log to PATH instead of PORTABLE_LD_LOG: an absolute path, - for
+                standard error, or off
+  --help        print this help
+
+CMake: CMAKE_CXX_LINKER_LAUNCHER="portable-ld;--launcher" (see docs/cmake.md).
+EXIT CODES: as the wrapper's (portable-ld --help); 64 also for a launcher option that
+  is not one of these, or no DRIVER.
+)");
+}
+
+} // namespace
+
+int run_launcher(const std::vector<std::string> &argv) {
+  Diagnostics diagnostics;
+  LauncherOptions options;
+  size_t i = 2;
+  for (; i < argv.size() && llvm::StringRef(argv[i]).startswith("--"); ++i) {
+    llvm::StringRef option = argv[i];
+    if (option == "--help") {
+      print_launcher_help();
+      return 0;
+    }
+    if (option == "--static") {
+      options.static_request = true;
+    } else if (option.consume_front("--log=")) {
+      llvm::Expected<std::optional<std::string>> log = parse_log_value(option.str(), "--log");
+      if (!log) {
+        diagnostics.error("{}", llvm::toString(log.takeError()));
+        return k_exit_usage;
+      }
+      options.log = std::move(*log);
+    } else {
+      diagnostics.error("'{}' is not a launcher option (they are --static and --log=PATH)",
+                        argv[i]);
+      return k_exit_usage;
+    }
+  }
+  if (i >= argv.size()) {
+    diagnostics.error("--launcher needs the compiler driver to run");
+    diagnostics.hint("usage: portable-ld --launcher [--static] [--log=PATH] DRIVER ARGS... "
+                     "(CMake: CMAKE_CXX_LINKER_LAUNCHER=\"portable-ld;--launcher\")");
+    return k_exit_usage;
+  }
+  options.driver = argv[i];
+  return run_with_config(argv, i + 1, options);
+}
+
+} // namespace portable_ld

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "support/json.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+
+namespace portable_ld {
+
+llvm::json::Value json_string(llvm::StringRef text) {
+  if (llvm::json::isUTF8(text)) {
+    return text.str();
+  }
+  return llvm::json::Object{{"hex", llvm::toHex(text, /*LowerCase=*/true)}};
+}
+
+llvm::json::Array json_strings(const std::vector<std::string> &strings) {
+  llvm::json::Array array;
+  array.reserve(strings.size());
+  for (const std::string &s : strings) {
+    array.push_back(json_string(s));
+  }
+  return array;
+}
+
+} // namespace portable_ld

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "support/quoting.h"
+
+#include "llvm/Support/ConvertUTF.h"
+
+namespace portable_ld {
+
+namespace {
+
+void append_utf8(std::string &out, uint32_t code_point) {
+  char buffer[UNI_MAX_UTF8_BYTES_PER_CODE_POINT];
+  char *end = buffer;
+  if (llvm::ConvertCodePointToUTF8(code_point, end)) {
+    out.append(buffer, end);
+  }
+}
+
+} // namespace
+
+llvm::Expected<std::vector<std::string>> split_command_words(const std::string &text) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (i < text.size()) {
+    if (is_blank(text[i])) {
+      ++i;
+      continue;
+    }
+    if (text[i] == '\'' || text[i] == '"') {
+      char quote = text[i];
+      size_t end = text.find(quote, i + 1);
+      if (end == std::string::npos) {
+        return llvm::createStringError(std::errc::invalid_argument, "unterminated %c string",
+                                       quote);
+      }
+      words.push_back(text.substr(i + 1, end - i - 1));
+      i = end + 1;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && !is_blank(text[end])) {
+      ++end;
+    }
+    words.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  return words;
+}
+
+std::optional<std::string> go_unquote(std::string_view line) {
+  if (line.size() < 2 || line.front() != '"' || line.back() != '"') {
+    return std::nullopt;
+  }
+  line = line.substr(1, line.size() - 2);
+  std::string out;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '"') {
+      return std::nullopt; // an unescaped quote inside: not %q output
+    }
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= line.size()) {
+      return std::nullopt;
+    }
+    auto hex_value = [&](size_t digits) -> std::optional<uint32_t> {
+      uint32_t value = 0;
+      for (size_t k = 1; k <= digits; ++k) {
+        if (i + k >= line.size() || !llvm::isHexDigit(line[i + k])) {
+          return std::nullopt;
+        }
+        value = value * 16 + llvm::hexDigitValue(line[i + k]);
+      }
+      i += digits;
+      return value;
+    };
+    switch (line[i]) {
+    case 'a': out += '\a'; break;
+    case 'b': out += '\b'; break;
+    case 'f': out += '\f'; break;
+    case 'n': out += '\n'; break;
+    case 'r': out += '\r'; break;
+    case 't': out += '\t'; break;
+    case 'v': out += '\v'; break;
+    case '\\': out += '\\'; break;
+    case '"': out += '"'; break;
+    case '\'': out += '\''; break;
+    case 'x': {
+      std::optional<uint32_t> value = hex_value(2);
+      if (!value) {
+        return std::nullopt;
+      }
+      out += static_cast<char>(*value); // a raw byte: Go uses \x for invalid UTF-8
+      break;
+    }
+    case 'u':
+    case 'U': {
+      std::optional<uint32_t> value = hex_value(line[i] == 'u' ? 4 : 8);
+      if (!value) {
+        return std::nullopt;
+      }
+      append_utf8(out, *value);
+      break;
+    }
+    default:
+      auto is_octal = [](char d) { return d >= '0' && d <= '7'; };
+      if (i + 2 < line.size() && is_octal(line[i]) && is_octal(line[i + 1]) &&
+          is_octal(line[i + 2])) {
+        out += static_cast<char>((line[i] - '0') * 64 + (line[i + 1] - '0') * 8 +
+                                 (line[i + 2] - '0'));
+        i += 2;
+        break;
+      }
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::string shell_quote(llvm::StringRef word) {
+  std::string quoted = "'";
+  for (char c : word) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+} // namespace portable_ld

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Words and quotes, as Go and the shell write them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace portable_ld {
+
+// Splits a command such as "zig cc" or "'/opt/my cc/gcc' -m64" into words, the way Go's
+// cmd/internal/quoted.Split does: blanks separate words, a word that starts with a quote
+// runs to the matching quote, no escapes.
+llvm::Expected<std::vector<std::string>> split_command_words(const std::string &text);
+
+// Unquotes one string written by Go's strconv.Quote (%q); nullopt if it is not one.
+// (Go's response files, and the quoting of values in Go's build information.)
+std::optional<std::string> go_unquote(std::string_view quoted);
+
+// `word` in single quotes for a POSIX shell (replay.sh), which split_command_words also
+// reads back.
+std::string shell_quote(llvm::StringRef word);
+
+} // namespace portable_ld

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// ELF: PT_INTERP, PT_DYNAMIC, DT_NEEDED/RPATH/RUNPATH/FLAGS_1, undefined .dynsym entries,
+// e_type and e_machine. One template serves the four ELFT variants; one reader serves each
+// feature (read_segments, read_dynamic, ...), as llvm-readobj's ELFDumper has one method
+// per feature, and inspect() calls them in turn. The offsets and sizes that LLVM 14 takes
+// on trust (PT_DYNAMIC, PT_INTERP, DT_STRTAB, section contents) go through file_slice().
+//
+// Linkage: an interpreter or any DT_NEEDED means dynamic; an ET_DYN image without
+// either that is marked DF_1_PIE (or has an entry point and no DT_SONAME, for linkers
+// that do not set the flag) is static-pie; an ET_EXEC without either is static.
+#include "verify/verify.h"
+#include "verify/glibc_hazards.h"
+
+#include <map>
+
+#include "llvm/Object/ELFObjectFile.h"
+
+namespace portable_ld {
+
+namespace {
+
+using namespace llvm::ELF;
+
+std::string goarch_for(unsigned machine, bool is64, bool little_endian) {
+  switch (machine) {
+  case EM_386:
+    return "386";
+  case EM_X86_64:
+    return is64 ? "amd64" : "x32";
+  case EM_AARCH64:
+    return "arm64";
+  case EM_ARM:
+    return "arm";
+  case EM_RISCV:
+    return is64 ? "riscv64" : "riscv";
+  case EM_PPC64:
+    return little_endian ? "ppc64le" : "ppc64";
+  case EM_PPC:
+    return "ppc";
+  case EM_S390:
+    return is64 ? "s390x" : "s390";
+  case EM_MIPS:
+    return std::string(is64 ? "mips64" : "mips") + (little_endian ? "le" : "");
+  case 258: // EM_LOONGARCH, newer than LLVM 14's headers
+    return "loong64";
+  case EM_SPARCV9:
+    return "sparc64";
+  default:
+    return "e_machine-" + std::to_string(machine);
+  }
+}
+
+// Calls visit(symbol, name, index) for every symbol of every section of `type` (SHT_DYNSYM,
+// SHT_SYMTAB) that `keep` accepts, past the reserved null entry; names are read only for
+// kept symbols, since a Go binary's .symtab has tens of thousands.
+template <class ELFT, class Keep, class Visit>
+llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
+                            typename ELFT::ShdrRange sections, unsigned type, Keep keep,
+                            Visit visit) {
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type != type) {
+      continue;
+    }
+    auto symbols = elf.symbols(&section);
+    if (!symbols) {
+      return symbols.takeError();
+    }
+    // An empty table (sh_size 0) has not even the null entry, and drop_front() on an
+    // empty ArrayRef would run far past the buffer.
+    if (symbols->empty()) {
+      continue;
+    }
+    auto names = elf.getStringTableForSymtab(section);
+    if (!names) {
+      return names.takeError();
+    }
+    for (size_t index = 1; index < symbols->size(); ++index) {
+      const typename ELFT::Sym &symbol = (*symbols)[index];
+      if (!keep(symbol)) {
+        continue;
+      }
+      auto name = symbol.getName(*names);
+      if (!name) {
+        return name.takeError();
+      }
+      visit(symbol, *name, index);
+    }
+  }
+  return llvm::Error::success();
+}
+
+// The bytes [offset, offset + size) of `file`, or the error "<what> lies outside the
+// file". Segments, DT_STRTAB and sections are read at offsets and sizes the file itself
+// gives, which LLVM 14 does not check: every one is checked here first.
+llvm::Expected<llvm::StringRef> file_slice(llvm::StringRef file, uint64_t offset, uint64_t size,
+                                           const char *what) {
+  if (offset > file.size() || size > file.size() - offset) {
+    return llvm::createStringError(std::errc::invalid_argument, "%s lies outside the file", what);
+  }
+  return file.substr(offset, size);
+}
+
+// What the readers learn beyond the verdict's own fields, for the kind and the linkage.
+struct ElfFacts {
+  bool has_dynamic = false; // PT_DYNAMIC
+  bool pie_flag = false;    // DT_FLAGS_1 has DF_1_PIE
+  bool has_soname = false;  // DT_SONAME
+  GoSections go;            // the sections the Go facts and the NSS scan read
+  bool glibc_marks = false; // glibc's crt1.o note or its static libc's sections
+};
+
+// PT_INTERP (the interpreter's path) and whether there is a PT_DYNAMIC.
+template <class ELFT>
+llvm::Error read_segments(const llvm::object::ELFFile<ELFT> &elf, llvm::StringRef file,
+                          Verdict &verdict, ElfFacts &facts) {
+  auto program_headers = elf.program_headers();
+  if (!program_headers) {
+    return program_headers.takeError();
+  }
+  for (const typename ELFT::Phdr &phdr : *program_headers) {
+    if (phdr.p_type == PT_DYNAMIC) {
+      // LLVM 14's ELFFile::dynamicEntries() trusts PT_DYNAMIC's p_offset and p_filesz
+      // and reads wherever they point: a segment past the end of the file would crash.
+      auto segment = file_slice(file, phdr.p_offset, phdr.p_filesz, "PT_DYNAMIC");
+      if (!segment) {
+        return segment.takeError();
+      }
+      facts.has_dynamic = true;
+    } else if (phdr.p_type == PT_INTERP) {
+      auto segment = file_slice(file, phdr.p_offset, phdr.p_filesz, "PT_INTERP");
+      if (!segment) {
+        return segment.takeError();
+      }
+      verdict.interpreter = segment->split('\0').first.str();
+    }
+  }
+  return llvm::Error::success();
+}
+
+// A DT_NEEDED, DT_RPATH or DT_RUNPATH entry: its tag and its offset in DT_STRTAB.
+using DynamicString = std::pair<int64_t, uint64_t>;
+
+// Appends the strings `entries` name in `strings` (DT_STRTAB) to the verdict, in order.
+llvm::Error read_dynamic_strings(llvm::StringRef strings, const std::vector<DynamicString> &entries,
+                                 Verdict &verdict) {
+  for (auto [tag, offset] : entries) {
+    if (offset >= strings.size()) {
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "dynamic string offset 0x%llx is past DT_STRSZ",
+                                     static_cast<unsigned long long>(offset));
+    }
+    std::string value = strings.substr(offset).split('\0').first.str();
+    (tag == DT_NEEDED  ? verdict.needed
+     : tag == DT_RPATH ? verdict.rpath
+                       : verdict.runpath)
+        .push_back(std::move(value));
+  }
+  return llvm::Error::success();
+}
+
+// The dynamic section: DT_NEEDED, DT_RPATH and DT_RUNPATH through DT_STRTAB, and for the
+// kind DT_FLAGS_1 and DT_SONAME.
+template <class ELFT>
+llvm::Error read_dynamic(const llvm::object::ELFFile<ELFT> &elf, llvm::StringRef file,
+                         Verdict &verdict, ElfFacts &facts) {
+  auto entries = elf.dynamicEntries();
+  if (!entries) {
+    return entries.takeError();
+  }
+  uint64_t strtab_address = 0, strtab_size = 0;
+  std::vector<DynamicString> string_entries;
+  for (const typename ELFT::Dyn &entry : *entries) {
+    switch (entry.getTag()) {
+    case DT_STRTAB:
+      strtab_address = entry.getPtr();
+      break;
+    case DT_STRSZ:
+      strtab_size = entry.getVal();
+      break;
+    case DT_FLAGS_1:
+      facts.pie_flag = (entry.getVal() & DF_1_PIE) != 0;
+      break;
+    case DT_SONAME:
+      facts.has_soname = true;
+      break;
+    case DT_NEEDED:
+    case DT_RPATH:
+    case DT_RUNPATH:
+      string_entries.emplace_back(entry.getTag(), entry.getVal());
+      break;
+    default:
+      break;
+    }
+  }
+  if (string_entries.empty()) {
+    return llvm::Error::success();
+  }
+  auto strtab = elf.toMappedAddr(strtab_address);
+  if (!strtab) {
+    return strtab.takeError();
+  }
+  size_t start = static_cast<size_t>(*strtab - elf.base());
+  auto strings = file_slice(file, start, strtab_size, "DT_STRTAB");
+  if (!strings) {
+    return strings.takeError();
+  }
+  return read_dynamic_strings(*strings, string_entries, verdict);
+}
+
+// A version requirement of .gnu.version_r: "GLIBC_2.14" in "libc.so.6".
+struct VersionNeed {
+  std::string name, file;
+  bool weak;
+};
+
+template <class ELFT>
+struct VersionNeeds {
+  llvm::ArrayRef<typename ELFT::Versym> versyms; // .gnu.version: one per .dynsym entry
+  std::map<unsigned, VersionNeed> needs;         // .gnu.version index -> what it requires
+};
+
+// .gnu.version holds one index per .dynsym entry, and .gnu.version_r maps indexes to
+// "GLIBC_2.14" in "libc.so.6".
+template <class ELFT>
+llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFile<ELFT> &elf,
+                                                      typename ELFT::ShdrRange sections) {
+  VersionNeeds<ELFT> versions;
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type == SHT_GNU_versym) {
+      auto entries = elf.template getSectionContentsAsArray<typename ELFT::Versym>(section);
+      if (!entries) {
+        return entries.takeError();
+      }
+      versions.versyms = *entries;
+    } else if (section.sh_type == SHT_GNU_verneed) {
+      auto needs = elf.getVersionDependencies(section);
+      if (!needs) {
+        return needs.takeError();
+      }
+      // LLVM 14 copies each name with the rest of the string table behind it: c_str()
+      // stops at the name's own NUL.
+      for (const llvm::object::VerNeed &need : *needs) {
+        for (const llvm::object::VernAux &aux : need.AuxV) {
+          versions.needs[aux.Other & VERSYM_VERSION] = {aux.Name.c_str(), need.File.c_str(),
+                                                        (aux.Flags & VER_FLG_WEAK) != 0};
+        }
+      }
+    }
+  }
+  return versions;
+}
+
+// Undefined dynamic symbols, from .dynsym when section headers survive, with their
+// version requirements.
+template <class ELFT>
+llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
+                                   typename ELFT::ShdrRange sections, Verdict &verdict) {
+  auto versions = read_version_needs(elf, sections);
+  if (!versions) {
+    return versions.takeError();
+  }
+  return for_each_symbol(
+      elf, sections, SHT_DYNSYM,
+      [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
+      [&](const typename ELFT::Sym &, llvm::StringRef name, size_t index) {
+        verdict.undefined.push_back(name.str());
+        if (index < versions->versyms.size()) {
+          auto found = versions->needs.find(versions->versyms[index].vs_index & VERSYM_VERSION);
+          if (found != versions->needs.end()) {
+            verdict.versioned.push_back(
+                {name.str(), found->second.name, found->second.file, found->second.weak});
+          }
+        }
+      });
+}
+
+// e_type -> kind. False for what is not a linked image (its linkage is None and nothing
+// more is read): relocatable objects, cores and unknown types.
+template <class ELFT>
+bool read_kind(const llvm::object::ELFFile<ELFT> &elf, const ElfFacts &facts, Verdict &verdict) {
+  const typename ELFT::Ehdr &header = elf.getHeader();
+  switch (header.e_type) {
+  case ET_REL:
+    verdict.kind = ImageKind::Relocatable;
+    verdict.linkage = Linkage::None;
+    return false;
+  case ET_CORE:
+    verdict.kind = ImageKind::Core;
+    verdict.linkage = Linkage::None;
+    return false;
+  case ET_EXEC:
+    verdict.kind = ImageKind::Executable;
+    return true;
+  case ET_DYN:
+    verdict.kind = (!verdict.interpreter.empty() || facts.pie_flag ||
+                    (verdict.needed.empty() && !facts.has_soname && header.e_entry != 0))
+                       ? ImageKind::PieExecutable
+                       : ImageKind::SharedLibrary;
+    return true;
+  default:
+    verdict.kind = ImageKind::Other;
+    verdict.other_kind = "e_type-" + std::to_string(header.e_type);
+    verdict.linkage = Linkage::None;
+    return false;
+  }
+}
+
+// One walk over the section headers collects what the Go facts and the NSS scan read:
+// Go's function names live in .gopclntab and C strings in .rodata, so a 15 MB binary
+// is never scanned whole. Without section headers, the whole file stands in. Sections
+// outside the file are skipped.
+template <class ELFT>
+void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRange sections,
+                   llvm::StringRef file, ElfFacts &facts) {
+  GoSections &go = facts.go;
+  go.has_section_headers = !sections.empty();
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type == SHT_NOBITS) {
+      continue;
+    }
+    auto contents = file_slice(file, section.sh_offset, section.sh_size, "section");
+    if (!contents) {
+      llvm::consumeError(contents.takeError());
+      continue;
+    }
+    auto name = elf.getSectionName(section);
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    std::string_view bytes(contents->data(), contents->size());
+    if (*name == ".gopclntab") {
+      go.function_names = bytes;
+    } else if (*name == ".rodata" || name->startswith(".rodata.")) {
+      go.rodata.push_back(bytes);
+    } else if (*name == ".go.buildinfo") {
+      go.build_info = bytes;
+    } else if (*name == ".comment") {
+      go.comment = bytes;
+    } else if (*name == ".gosymtab") {
+      go.has_gosymtab = true;
+    } else if (*name == ".note.go.buildid") {
+      go.has_go_note = true;
+    } else if (*name == ".note.ABI-tag" || name->startswith("__libc_")) {
+      facts.glibc_marks = true; // glibc's crt1.o note, and the sections of its static libc
+    }
+  }
+}
+
+// Dynamic when the image needs a loader (or is a shared library), else static or
+// static-pie.
+Linkage linkage_of(const Verdict &verdict) {
+  bool needs_loader = !verdict.interpreter.empty() || !verdict.needed.empty();
+  if (needs_loader || verdict.kind == ImageKind::SharedLibrary) {
+    return Linkage::Dynamic;
+  }
+  return verdict.kind == ImageKind::PieExecutable ? Linkage::StaticPie : Linkage::Static;
+}
+
+// Static, but perhaps not self-contained: glibc's NSS and iconv (glibc_hazards.cpp).
+template <class ELFT>
+llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
+                                typename ELFT::ShdrRange sections, llvm::StringRef file,
+                                const GoSections &go, Verdict &verdict) {
+  std::vector<std::string_view> function_names;
+  StaticImage image;
+  if (!go.function_names.empty()) {
+    function_names.push_back(go.function_names);
+  }
+  image.strings = go.rodata;
+  if (sections.empty()) {
+    function_names.push_back(std::string_view(file.data(), file.size()));
+    image.strings.push_back(function_names.back());
+  }
+  verdict.hazards = find_go_cgo_hazards(function_names);
+  if (!verdict.hazards.empty()) {
+    return llvm::Error::success();
+  }
+  if (llvm::Error error = for_each_symbol(
+          elf, sections, SHT_SYMTAB,
+          [](const typename ELFT::Sym &symbol) {
+            return !symbol.isUndefined() && symbol.getType() == STT_FUNC;
+          },
+          [&](const typename ELFT::Sym &, llvm::StringRef name, size_t) {
+            if (is_nss_function(name)) {
+              image.nss_symbols.push_back(name.str());
+            }
+          })) {
+    return error;
+  }
+  verdict.hazards = find_glibc_static_hazards(image);
+  return llvm::Error::success();
+}
+
+template <class ELFT>
+llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object) {
+  const llvm::object::ELFFile<ELFT> &elf = object.getELFFile();
+  llvm::StringRef file = {reinterpret_cast<const char *>(elf.base()), elf.getBufSize()};
+  Verdict verdict;
+  verdict.format = Format::Elf;
+  verdict.format_name = object.getFileFormatName().str();
+  verdict.arch = goarch_for(elf.getHeader().e_machine, ELFT::Is64Bits,
+                            ELFT::TargetEndianness == llvm::support::little);
+  ElfFacts facts;
+  if (llvm::Error error = read_segments(elf, file, verdict, facts)) {
+    return error;
+  }
+  if (facts.has_dynamic) {
+    if (llvm::Error error = read_dynamic(elf, file, verdict, facts)) {
+      return error;
+    }
+  }
+  auto sections = elf.sections();
+  if (!sections) {
+    return sections.takeError();
+  }
+  if (llvm::Error error = read_undefined_symbols(elf, *sections, verdict)) {
+    return error;
+  }
+  if (!read_kind(elf, facts, verdict)) {
+    return verdict;
+  }
+  read_sections(elf, *sections, file, facts);
+  verdict.go = describe_go_binary(facts.go);
+  verdict.linkage = linkage_of(verdict);
+  // NSS and iconv load shared modules only in glibc: a static musl image has none of
+  // glibc's marks and calls getaddrinfo freely. Without section headers, assume glibc.
+  if (verdict.linkage != Linkage::Dynamic && (sections->empty() || facts.glibc_marks)) {
+    if (llvm::Error error = read_static_hazards(elf, *sections, file, facts.go, verdict)) {
+      return error;
+    }
+  }
+  return verdict;
+}
+
+} // namespace
+
+llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary) {
+  using namespace llvm::object;
+  if (const auto *object = llvm::dyn_cast<ELF64LEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  if (const auto *object = llvm::dyn_cast<ELF32LEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  if (const auto *object = llvm::dyn_cast<ELF64BEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  if (const auto *object = llvm::dyn_cast<ELF32BEObjectFile>(&binary)) {
+    return inspect(*object);
+  }
+  llvm_unreachable("isELF() binary of no ELFT");
+}
+
+} // namespace portable_ld

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Mach-O: LC_LOAD_DYLINKER, the LC_*_DYLIB family, LC_RPATH, undefined symbols, filetype
+// and cputype. Apple supports no static executables, so portable-ld calls a Mach-O image
+// static when it depends on libSystem alone (docs/verdicts.md); one with no dylinker and
+// no dylibs at all (a kernel, a preload image) is static too.
+#include "verify/verify.h"
+
+#include "llvm/Object/MachO.h"
+
+namespace portable_ld {
+
+namespace {
+
+constexpr llvm::StringRef k_libsystem = "/usr/lib/libSystem.B.dylib";
+
+std::string goarch_for(uint32_t cputype) {
+  switch (cputype) {
+  case llvm::MachO::CPU_TYPE_X86_64:
+    return "amd64";
+  case llvm::MachO::CPU_TYPE_ARM64:
+    return "arm64";
+  case llvm::MachO::CPU_TYPE_I386:
+    return "386";
+  case llvm::MachO::CPU_TYPE_ARM:
+    return "arm";
+  case llvm::MachO::CPU_TYPE_POWERPC64:
+    return "ppc64";
+  default:
+    return "cputype-" + std::to_string(cputype);
+  }
+}
+
+// The NUL-terminated string at `offset` inside a load command, bounded by cmdsize.
+llvm::Expected<std::string> command_string(const llvm::object::MachOObjectFile::LoadCommandInfo &command,
+                                           uint32_t offset, const char *what) {
+  if (offset >= command.C.cmdsize) {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "%s name offset %u is past the load command", what, offset);
+  }
+  llvm::StringRef bytes(command.Ptr + offset, command.C.cmdsize - offset);
+  return bytes.split('\0').first.str();
+}
+
+// LC_LOAD_DYLINKER, the dylib load commands and LC_RPATH.
+llvm::Error read_load_commands(const llvm::object::MachOObjectFile &object, Verdict &verdict) {
+  using namespace llvm::MachO;
+  for (const auto &command : object.load_commands()) {
+    switch (command.C.cmd) {
+    case LC_LOAD_DYLINKER: {
+      auto name = command_string(command, object.getDylinkerCommand(command).name, "dylinker");
+      if (!name) {
+        return name.takeError();
+      }
+      verdict.interpreter = std::move(*name);
+      break;
+    }
+    case LC_LOAD_DYLIB:
+    case LC_LOAD_WEAK_DYLIB:
+    case LC_REEXPORT_DYLIB:
+    case LC_LAZY_LOAD_DYLIB:
+    case LC_LOAD_UPWARD_DYLIB: {
+      auto name =
+          command_string(command, object.getDylibIDLoadCommand(command).dylib.name, "dylib");
+      if (!name) {
+        return name.takeError();
+      }
+      if (command.C.cmd == LC_LOAD_WEAK_DYLIB) {
+        verdict.warnings.push_back("weak dylib '" + *name + "' may be absent at run time");
+      }
+      verdict.needed.push_back(std::move(*name));
+      break;
+    }
+    case LC_RPATH: {
+      auto path = command_string(command, object.getRpathCommand(command).path, "rpath");
+      if (!path) {
+        return path.takeError();
+      }
+      verdict.rpath.push_back(std::move(*path));
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error read_undefined_symbols(const llvm::object::MachOObjectFile &object,
+                                   Verdict &verdict) {
+  for (const llvm::object::SymbolRef &symbol : object.symbols()) {
+    llvm::Expected<uint32_t> symbol_flags = symbol.getFlags();
+    if (!symbol_flags) {
+      return symbol_flags.takeError();
+    }
+    if (!(*symbol_flags & llvm::object::SymbolRef::SF_Undefined)) {
+      continue;
+    }
+    llvm::Expected<llvm::StringRef> name = symbol.getName();
+    if (!name) {
+      return name.takeError();
+    }
+    verdict.undefined.push_back(name->str());
+  }
+  return llvm::Error::success();
+}
+
+// filetype -> kind, and the linkage: libSystem alone counts as static.
+void read_kind(uint32_t filetype, uint32_t flags, Verdict &verdict) {
+  using namespace llvm::MachO;
+  switch (filetype) {
+  case MH_OBJECT:
+    verdict.kind = ImageKind::Relocatable;
+    verdict.linkage = Linkage::None;
+    return;
+  // Neither runs: a core dump and a dSYM's debug-info companion only describe an image.
+  // Their load commands name no dylib, so without this they would pass --static.
+  case MH_CORE:
+    verdict.kind = ImageKind::Core;
+    verdict.linkage = Linkage::None;
+    return;
+  case MH_DSYM:
+    verdict.kind = ImageKind::DsymCompanion;
+    verdict.linkage = Linkage::None;
+    return;
+  case MH_EXECUTE:
+    verdict.kind = (flags & MH_PIE) ? ImageKind::PieExecutable : ImageKind::Executable;
+    break;
+  case MH_DYLIB:
+    verdict.kind = ImageKind::SharedLibrary;
+    break;
+  case MH_BUNDLE:
+    verdict.kind = ImageKind::Bundle;
+    break;
+  default:
+    verdict.kind = ImageKind::Other;
+    verdict.other_kind = "filetype-" + std::to_string(filetype);
+    break;
+  }
+  bool system_only = std::all_of(verdict.needed.begin(), verdict.needed.end(),
+                                 [](const std::string &dylib) { return dylib == k_libsystem; });
+  verdict.linkage = (system_only && verdict.kind != ImageKind::SharedLibrary &&
+                         verdict.kind != ImageKind::Bundle)
+                        ? Linkage::Static
+                        : Linkage::Dynamic;
+}
+
+} // namespace
+
+llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary) {
+  const auto &object = llvm::cast<llvm::object::MachOObjectFile>(binary);
+  Verdict verdict;
+  verdict.format = Format::MachO;
+  verdict.format_name = object.getFileFormatName().str();
+  uint32_t filetype = object.is64Bit() ? object.getHeader64().filetype : object.getHeader().filetype;
+  uint32_t flags = object.is64Bit() ? object.getHeader64().flags : object.getHeader().flags;
+  uint32_t cputype = object.is64Bit() ? object.getHeader64().cputype : object.getHeader().cputype;
+  verdict.arch = goarch_for(cputype);
+  if (llvm::Error error = read_load_commands(object, verdict)) {
+    return error;
+  }
+  if (llvm::Error error = read_undefined_symbols(object, verdict)) {
+    return error;
+  }
+  read_kind(filetype, flags, verdict);
+  return verdict;
+}
+
+} // namespace portable_ld

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "verify/symbol_versions.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace portable_ld {
+
+namespace {
+
+size_t family_rank(const std::string &family) {
+  auto begin = std::begin(k_version_families), end = std::end(k_version_families);
+  return static_cast<size_t>(std::find(begin, end, family) - begin);
+}
+
+} // namespace
+
+bool is_numeric_version(std::string_view version) {
+  return !version.empty() && std::all_of(version.begin(), version.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+  });
+}
+
+SymbolVersion split_symbol_version(std::string_view name) {
+  // The version starts after the last '_' that is followed by a digit ("CXXABI_TM_1"),
+  // else after the last '_' ("GLIBC_PRIVATE").
+  size_t split = std::string_view::npos;
+  for (size_t i = name.size(); i-- > 0;) {
+    if (name[i] == '_' && i + 1 < name.size() &&
+        std::isdigit(static_cast<unsigned char>(name[i + 1]))) {
+      split = i;
+      break;
+    }
+  }
+  if (split == std::string_view::npos) {
+    split = name.rfind('_');
+  }
+  if (split == std::string_view::npos) {
+    return {std::string(name), ""};
+  }
+  return {std::string(name.substr(0, split)), std::string(name.substr(split + 1))};
+}
+
+int compare_versions(std::string_view a, std::string_view b) {
+  bool a_numeric = is_numeric_version(a), b_numeric = is_numeric_version(b);
+  if (!a_numeric || !b_numeric) {
+    return a_numeric == b_numeric ? a.compare(b) : (a_numeric ? -1 : 1);
+  }
+  llvm::SmallVector<llvm::StringRef, 4> left, right;
+  llvm::StringRef(a.data(), a.size()).split(left, '.');
+  llvm::StringRef(b.data(), b.size()).split(right, '.');
+  for (size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
+    unsigned long long x = 0, y = 0;
+    if (i < left.size()) {
+      left[i].getAsInteger(10, x);
+    }
+    if (i < right.size()) {
+      right[i].getAsInteger(10, y);
+    }
+    if (x != y) {
+      return x < y ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+std::vector<FamilyVersion> newest_versions(const std::vector<VersionedSymbol> &versioned) {
+  std::vector<FamilyVersion> newest;
+  for (const VersionedSymbol &symbol : versioned) {
+    SymbolVersion version = split_symbol_version(symbol.version);
+    auto it = std::find_if(newest.begin(), newest.end(), [&](const FamilyVersion &entry) {
+      return entry.family == version.family;
+    });
+    if (it == newest.end()) {
+      newest.push_back({version.family, version.version});
+    } else if (compare_versions(version.version, it->version) > 0) {
+      it->version = version.version;
+    }
+  }
+  std::sort(newest.begin(), newest.end(), [](const FamilyVersion &a, const FamilyVersion &b) {
+    size_t x = family_rank(a.family), y = family_rank(b.family);
+    return x != y ? x < y : a.family < b.family;
+  });
+  return newest;
+}
+
+} // namespace portable_ld

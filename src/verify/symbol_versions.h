@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Symbol versions as data: "GLIBC_2.34" split into family and version, dotted versions
+// compared, and the newest version a verdict requires per family. Arithmetic only; the
+// limits a policy sets on them are judge/portability_policy.h's.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portable_ld {
+
+// An undefined dynamic symbol bound to a version of its library (ELF .gnu.version_r).
+struct VersionedSymbol {
+  std::string symbol;  // "memcpy"
+  std::string version; // "GLIBC_2.14"
+  std::string library; // "libc.so.6"
+  // The version requirement is VER_FLG_WEAK: the loader tolerates its absence. (A weak
+  // symbol alone is not enough: glibc's loader checks versions, not symbols, and GNU ld
+  // leaves the flag off even when every reference is weak.)
+  bool weak = false;
+};
+
+// "GLIBC_2.17" -> {"GLIBC", "2.17"}; "GLIBC_PRIVATE" -> {"GLIBC", "PRIVATE"}.
+struct SymbolVersion {
+  std::string family;
+  std::string version;
+};
+SymbolVersion split_symbol_version(std::string_view name);
+
+// Orders dotted numeric versions ("2.9" < "2.17"); a non-numeric version (PRIVATE) is
+// newer than every numeric one.
+int compare_versions(std::string_view a, std::string_view b);
+
+// Numbers and dots only ("2.17"), not empty.
+bool is_numeric_version(std::string_view version);
+
+// The families a policy can limit, with their PORTABLE_LD_* / check option suffix.
+constexpr const char *k_version_families[] = {"GLIBC", "GLIBCXX", "CXXABI", "GCC"};
+
+struct FamilyVersion {
+  std::string family;
+  std::string version;
+};
+
+// Per family, the newest version required (of non-weak and weak symbols alike),
+// in k_version_families order, then other families by name.
+std::vector<FamilyVersion> newest_versions(const std::vector<VersionedSymbol> &versioned);
+
+} // namespace portable_ld

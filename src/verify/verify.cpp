@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "verify/verify.h"
+
+#include "support/json.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/BinaryFormat/Magic.h"
+#include "llvm/Object/Binary.h"
+#include "llvm/Object/MachOUniversal.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace portable_ld {
+
+const char *to_string(Format format) {
+  switch (format) {
+  case Format::Elf:
+    return "elf";
+  case Format::MachO:
+    return "macho";
+  case Format::Coff:
+    return "coff";
+  }
+  llvm_unreachable("unknown Format");
+}
+
+const char *to_string(ImageKind kind) {
+  switch (kind) {
+  case ImageKind::Executable:
+    return "executable";
+  case ImageKind::PieExecutable:
+    return "pie-executable";
+  case ImageKind::SharedLibrary:
+    return "shared-library";
+  case ImageKind::Bundle:
+    return "bundle";
+  case ImageKind::Relocatable:
+    return "relocatable";
+  case ImageKind::Core:
+    return "core";
+  case ImageKind::DsymCompanion:
+    return "dsym-companion";
+  case ImageKind::Other:
+    return "other";
+  }
+  llvm_unreachable("unknown ImageKind");
+}
+
+std::string Verdict::kind_name() const {
+  return kind == ImageKind::Other ? other_kind : to_string(kind);
+}
+
+const char *to_string(Linkage linkage) {
+  switch (linkage) {
+  case Linkage::Static:
+    return "static";
+  case Linkage::StaticPie:
+    return "static-pie";
+  case Linkage::Dynamic:
+    return "dynamic";
+  case Linkage::None:
+    return "none";
+  }
+  return "none";
+}
+
+llvm::Expected<Verdict> inspect_file(const std::string &path) {
+  auto file_error = [&](const llvm::Twine &reason) {
+    return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
+                                   reason.str().c_str());
+  };
+
+  // No null terminator needed; mmap keeps a 15 MB Go binary cheap to open.
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer = llvm::MemoryBuffer::getFile(
+      path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    return file_error(buffer.getError().message());
+  }
+  llvm::file_magic magic = llvm::identify_magic((*buffer)->getBuffer());
+  switch (magic) {
+  case llvm::file_magic::elf_executable:
+  case llvm::file_magic::elf_shared_object:
+  case llvm::file_magic::elf_relocatable:
+  case llvm::file_magic::elf_core:
+  case llvm::file_magic::elf:
+  case llvm::file_magic::macho_executable:
+  case llvm::file_magic::macho_dynamically_linked_shared_lib:
+  case llvm::file_magic::macho_dynamically_linked_shared_lib_stub:
+  case llvm::file_magic::macho_bundle:
+  case llvm::file_magic::macho_object:
+  case llvm::file_magic::macho_dynamic_linker:
+  case llvm::file_magic::macho_preload_executable:
+  case llvm::file_magic::macho_core:
+  case llvm::file_magic::macho_kext_bundle:
+  case llvm::file_magic::macho_dsym_companion:
+  case llvm::file_magic::pecoff_executable:
+  case llvm::file_magic::coff_object:
+    break;
+  case llvm::file_magic::macho_universal_binary:
+    return file_error("universal (fat) Mach-O files are not checked yet; extract one "
+                      "architecture with 'lipo -thin ARCH'");
+  default:
+    if ((*buffer)->getBufferSize() == 0) {
+      return file_error("empty file, not an ELF, Mach-O or PE/COFF file");
+    }
+    return file_error("not an ELF, Mach-O or PE/COFF file");
+  }
+
+  llvm::Expected<std::unique_ptr<llvm::object::Binary>> binary =
+      llvm::object::createBinary((*buffer)->getMemBufferRef());
+  if (!binary) {
+    return file_error("malformed object: " + llvm::toString(binary.takeError()));
+  }
+  llvm::Expected<Verdict> verdict = (*binary)->isELF()     ? inspect_elf(**binary)
+                                    : (*binary)->isMachO() ? inspect_macho(**binary)
+                                                           : inspect_coff(**binary);
+  if (!verdict) {
+    return file_error("malformed object: " + llvm::toString(verdict.takeError()));
+  }
+  verdict->path = path;
+  return verdict;
+}
+
+llvm::json::Object to_json(const Verdict &verdict) {
+  llvm::json::Object object{
+      {"path", json_string(verdict.path)},
+      {"format", to_string(verdict.format)},
+      {"format_name", verdict.format_name},
+      {"arch", verdict.arch},
+      {"kind", verdict.kind_name()},
+      {"linkage", to_string(verdict.linkage)},
+      {"interpreter", verdict.interpreter.empty() ? llvm::json::Value(nullptr)
+                                                  : json_string(verdict.interpreter)},
+      {"needed", json_strings(verdict.needed)},
+      {"rpath", json_strings(verdict.rpath)},
+      {"runpath", json_strings(verdict.runpath)},
+      {"undefined", json_strings(verdict.undefined)},
+  };
+  llvm::json::Array hazards;
+  for (const Hazard &hazard : verdict.hazards) {
+    llvm::json::Object object{{"symbol", hazard.symbol}};
+    object["package"] = hazard.package.empty() ? llvm::json::Value(nullptr)
+                                               : llvm::json::Value(hazard.package);
+    hazards.push_back(std::move(object));
+  }
+  object["hazards"] = std::move(hazards);
+  if (!verdict.warnings.empty()) {
+    object["warnings"] = json_strings(verdict.warnings);
+  }
+  if (verdict.go) {
+    object["go"] = to_json(*verdict.go);
+  }
+  if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
+    llvm::json::Object versions;
+    for (const FamilyVersion &newest : newest_versions(verdict.versioned)) {
+      versions[newest.family] = json_string(newest.version);
+    }
+    object["versions"] = std::move(versions);
+  }
+  return object;
+}
+
+} // namespace portable_ld

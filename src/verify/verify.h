@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// What a linked file is, read with LLVM's Object library the way llvm-readobj walks a
+// binary: MemoryBuffer::getFile -> identify_magic -> createBinary -> one reader per format
+// (elf.cpp, macho.cpp, coff.cpp). The file is never executed.
+// A Verdict is a plain description; whether it is acceptable is decided by the policy
+// (judge/judge.h), so that `check` and the link wrapper judge identically.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verify/glibc_hazards.h"
+#include "verify/go_binary.h"
+#include "verify/symbol_versions.h"
+#include "support/json.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+namespace llvm::object {
+class Binary;
+}
+
+namespace portable_ld {
+
+enum class Linkage {
+  Static,    // no loader, no shared-library dependencies
+  StaticPie, // ELF: position-independent, self-relocating, no loader
+  Dynamic,   // needs a dynamic loader or shared libraries at run time
+  None,      // not a linked image (relocatable object)
+};
+const char *to_string(Linkage linkage);
+
+enum class Format { Elf, MachO, Coff };
+const char *to_string(Format format); // "elf", "macho", "coff"
+
+// What an image is, in the same words for every format.
+enum class ImageKind {
+  Executable,
+  PieExecutable,
+  SharedLibrary, // ELF ET_DYN library, Mach-O dylib, PE DLL
+  Bundle,        // Mach-O MH_BUNDLE
+  Relocatable,   // an object file
+  Core,
+  DsymCompanion, // Mach-O MH_DSYM
+  Other,         // a header value portable-ld has no name for (Verdict::other_kind)
+};
+const char *to_string(ImageKind kind); // "executable", "pie-executable", ...
+
+struct Verdict {
+  std::string path;
+  Format format = Format::Elf;
+  std::string format_name; // LLVM's name, e.g. "elf64-x86-64", "Mach-O 64-bit x86-64"
+  std::string arch;        // GOARCH spelling: amd64, arm64, 386, arm, riscv64, ...
+  ImageKind kind = ImageKind::Other;
+  std::string other_kind;  // ImageKind::Other: "e_type-N", "filetype-N"
+  Linkage linkage = Linkage::None;
+  std::string interpreter;              // ELF PT_INTERP, Mach-O LC_LOAD_DYLINKER
+  std::vector<std::string> needed;      // DT_NEEDED, LC_LOAD_*DYLIB, PE imported DLLs
+  std::vector<std::string> rpath;       // DT_RPATH, LC_RPATH
+  std::vector<std::string> runpath;     // DT_RUNPATH
+  std::vector<std::string> undefined;   // undefined dynamic symbols (PE: imported names)
+  std::vector<VersionedSymbol> versioned; // ELF: those of them with a version requirement
+  std::vector<Hazard> hazards;          // static ELF only: see glibc_hazards.cpp
+  std::vector<std::string> warnings;    // oddities that do not decide the verdict
+  std::optional<GoBinary> go;           // ELF Go programs: build info, linker, runtime/cgo
+
+  // The kind as the JSON and the text output spell it.
+  std::string kind_name() const;
+  bool is_executable() const {
+    return kind == ImageKind::Executable || kind == ImageKind::PieExecutable;
+  }
+};
+
+// Reads and describes `path`. Errors name the file and the reason (unreadable, not an
+// object file, truncated or malformed headers).
+llvm::Expected<Verdict> inspect_file(const std::string &path);
+
+// Per-format readers, each in its own file.
+llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary);
+llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary);
+llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary);
+
+
+// The verdict in the documented JSON schema (docs/log-schema.md), shared by the log and
+// `check --json`.
+llvm::json::Object to_json(const Verdict &verdict);
+
+
+} // namespace portable_ld
