@@ -13,10 +13,7 @@ using test::error_text;
 using test::take;
 
 Invocation final_link(std::vector<std::string> args, Product product = Product::Executable) {
-  Invocation invocation;
-  invocation.args = std::move(args);
-  invocation.role = Role::FinalLink;
-  invocation.product = product;
+  Invocation invocation = test::final_link(std::move(args), product);
   invocation.output = "app";
   return invocation;
 }

@@ -13,11 +13,7 @@ using test::error_text;
 using test::take;
 
 Invocation link(std::vector<std::string> args, Product product = Product::Executable) {
-  Invocation invocation;
-  invocation.args = std::move(args);
-  invocation.role = Role::FinalLink;
-  invocation.product = product;
-  return invocation;
+  return test::final_link(std::move(args), product);
 }
 
 std::vector<std::string> rewritten(std::vector<std::string> args,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Helpers shared by the unit tests: llvm::Expected and llvm::Error in doctest checks, and
-// readable failure messages for the containers the tests compare.
+// Helpers shared by the unit tests: llvm::Expected and llvm::Error in doctest checks,
+// readable failure messages for the containers the tests compare, and a final link.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,8 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+
+#include "link/arguments.h"
 
 #include "llvm/Support/Error.h"
 
@@ -57,6 +59,17 @@ inline std::string message_of(llvm::Error error) {
 inline std::string error_text(llvm::Error error) {
   REQUIRE_MESSAGE(static_cast<bool>(error), "expected an error");
   return llvm::toString(std::move(error));
+}
+
+// A final link of `args`, as classify() would describe it, built by hand so that a test
+// of what comes after classification does not depend on classify().
+inline Invocation final_link(std::vector<std::string> args,
+                             Product product = Product::Executable) {
+  Invocation invocation;
+  invocation.args = std::move(args);
+  invocation.role = Role::FinalLink;
+  invocation.product = product;
+  return invocation;
 }
 
 } // namespace portable_ld::test
