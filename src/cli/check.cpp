@@ -12,12 +12,12 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "support/diagnostics.h"
 #include "cli/cli.h"
 #include "judge/judge_output.h"
 #include "judge/portability_policy.h"
-#include "verify/verify.h"
+#include "support/diagnostics.h"
 #include "verify/glibc_hazards.h"
+#include "verify/verify.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -132,10 +132,6 @@ void print_json(llvm::json::Object object) {
   llvm::outs() << llvm::json::Value(std::move(object)) << '\n';
   llvm::outs().flush();
 }
-
-} // namespace
-
-namespace {
 
 po::options_description visible_options(CheckOptions &options) {
   po::options_description visible("portable-ld check options");

@@ -36,9 +36,13 @@
 #pragma once
 
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "link/config.h"
+#include "support/diagnostics.h"
+
+#include "llvm/Support/Error.h"
 
 namespace portable_ld {
 
@@ -52,6 +56,16 @@ enum ExitCode : int {
   k_exit_cannot_execute = 126, // the backend exists but cannot be executed
   k_exit_not_found = 127,      // the backend does not exist
 };
+
+// The status for a program that could not be started, as a shell reports it.
+inline int exit_code_for_exec(std::error_code error) {
+  return error == std::errc::no_such_file_or_directory ? k_exit_not_found
+                                                        : k_exit_cannot_execute;
+}
+
+// A malformed setting, as every mode reports it: the error, then where the settings are
+// listed.
+void report_settings_error(Diagnostics &diagnostics, llvm::Error error);
 
 // `portable-ld check` exit codes.
 enum CheckExitCode : int {

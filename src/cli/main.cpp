@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "cli/cli.h"
-#include "link/reproducer.h"
 
 #include "llvm/Support/Path.h"
 

@@ -88,13 +88,17 @@ llvm::Error copy_output(const std::string &from, const std::string &destination)
 // recorded backend command and static request (from whichever setting made them), and
 // the recorded GOARCH; no config file of this user's, the record on stderr, no new bundle.
 llvm::Expected<Config> replay_config(const llvm::json::Object &manifest) {
-  RecordedSettings recorded;
+  SettingLayers layers;
+  layers.forced = {{"PORTABLE_LD_LOG", "-"}, {"PORTABLE_LD_REPRODUCE", ""}};
   std::string goarch;
   if (const llvm::json::Object *environment = manifest.getObject("environment")) {
     for (const auto &[name, value] : *environment) {
       std::string text = value.getAsString().getValueOr("").str();
+      if (text.empty()) {
+        continue; // VAR= means "not set"
+      }
       if (llvm::StringRef(name).startswith("PORTABLE_LD_")) {
-        recorded[name.str()] = text;
+        layers.recorded[name.str()] = text;
       } else if (name == "GOARCH") {
         goarch = text;
       }
@@ -109,21 +113,17 @@ llvm::Expected<Config> replay_config(const llvm::json::Object &manifest) {
       command += shell_quote(word.getAsString().getValueOr("")); // split_command_words reads it
     }
     if (!command.empty()) {
-      recorded.try_emplace("PORTABLE_LD_CC", command);
+      layers.recorded.try_emplace("PORTABLE_LD_CC", command);
     }
   }
   if (const llvm::json::Object *policy = manifest.getObject("policy")) {
     if (policy->getBoolean("static_requested").getValueOr(false)) {
-      recorded.try_emplace("PORTABLE_LD_STATIC", "1");
+      layers.recorded.try_emplace("PORTABLE_LD_STATIC", "1");
     }
   }
-  llvm::Expected<Config> config = load_config(&recorded);
-  if (config) {
-    config->log_path = "-";
-    config->reproduce_dir.reset();
-    if (config->goarch.empty()) {
-      config->goarch = goarch;
-    }
+  llvm::Expected<Config> config = load_config(&layers);
+  if (config && config->goarch.empty()) {
+    config->goarch = goarch;
   }
   return config;
 }
@@ -248,11 +248,11 @@ llvm::Expected<std::map<std::string, std::string>> extract_files(const Bundle &b
   return mapped;
 }
 
-// The recorded arguments on the extracted files, the output in `replayed_output`.
+// The recorded arguments on the extracted files, the recorded `output` in `replayed_output`.
 std::vector<std::string> replay_argv(const llvm::json::Object &manifest,
                                      const std::map<std::string, std::string> &mapped,
+                                     const std::string &output,
                                      const std::string &replayed_output) {
-  std::string output = manifest.getString("output").getValueOr("a.out").str();
   std::vector<std::string> argv{"portable-ld"};
   bool output_mapped = false;
   if (const llvm::json::Array *recorded = manifest.getArray("args")) {
@@ -286,25 +286,26 @@ int replay(const Bundle &bundle, const ReplayOptions &options, llvm::StringRef d
     diagnostics.error("replay: {}", llvm::toString(mapped.takeError()));
     return k_exit_internal;
   }
-  std::string output = bundle.object().getString("output").getValueOr("a.out").str();
-  llvm::SmallString<256> replayed_output(directory);
-  llvm::sys::path::append(replayed_output, "out", llvm::sys::path::filename(output));
-  llvm::sys::fs::create_directories(llvm::sys::path::parent_path(replayed_output));
-  std::vector<std::string> argv =
-      replay_argv(bundle.object(), *mapped, std::string(replayed_output));
-  llvm::Expected<Config> config = replay_config(bundle.object());
-  if (!config) {
-    diagnostics.error("replay: {}", llvm::toString(config.takeError()));
-    return k_exit_usage;
-  }
+  const std::string output = bundle.object().getString("output").getValueOr("a.out").str();
+  llvm::SmallString<256> out(directory);
+  llvm::sys::path::append(out, "out", llvm::sys::path::filename(output));
+  llvm::sys::fs::create_directories(llvm::sys::path::parent_path(out));
+  const std::string replayed_output(out);
+  std::vector<std::string> argv = replay_argv(bundle.object(), *mapped, output, replayed_output);
   diagnostics.note("replaying '{}' ({} files; recorded result: {}) in '{}'", options.bundle,
                    mapped->size(), bundle.object().getString("result").getValueOr("?").str(),
                    directory.str());
+  // A bad setting is reported as the wrapper reports it.
+  llvm::Expected<Config> config = replay_config(bundle.object());
+  if (!config) {
+    report_settings_error(diagnostics, config.takeError());
+    return k_exit_usage;
+  }
   int exit_code = run_wrapper(argv, std::move(*config));
   // -o FILE: the output of a link that succeeded, verification included, and nothing
   // otherwise (a failed verification has removed it already).
   if (options.destination && exit_code == 0) {
-    if (llvm::Error error = copy_output(std::string(replayed_output), *options.destination)) {
+    if (llvm::Error error = copy_output(replayed_output, *options.destination)) {
       diagnostics.error("replay: {}", llvm::toString(std::move(error)));
       exit_code = k_exit_internal;
     } else {

@@ -5,21 +5,20 @@
 #include <cstdlib>
 #include <unistd.h>
 
-#include "link/config.h"
-#include "support/diagnostics.h"
-#include "verify/go_binary.h"
-#include "link/log.h"
 #include "judge/judge_output.h"
+#include "link/config.h"
+#include "link/log.h"
+#include "support/diagnostics.h"
 #include "support/subprocess.h"
-#include "verify/verify.h"
 #include "support/version.h"
+#include "verify/go_binary.h"
+#include "verify/verify.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
-
 
 namespace portable_ld {
 
@@ -53,8 +52,7 @@ int exec_untouched(const std::string &program, const std::vector<std::string> &a
                    Diagnostics &diagnostics) {
   std::error_code error = exec_program(program, argv, current_environment());
   diagnostics.error("-toolexec: cannot run '{}': {}", program, error.message());
-  return error == std::errc::no_such_file_or_directory ? k_exit_not_found
-                                                       : k_exit_cannot_execute;
+  return exit_code_for_exec(error);
 }
 
 // `link -V=full` prints "link version go1.19.8 [...]"; cmd/go hashes the whole line of a
@@ -357,7 +355,7 @@ int run_toolexec(const std::vector<std::string> &argv) {
   }
   llvm::Expected<Config> config = load_config();
   if (!config) {
-    diagnostics.error("{}", llvm::toString(config.takeError()));
+    report_settings_error(diagnostics, config.takeError());
     return k_exit_usage;
   }
   if (argv.size() == 3 && argv[2] == "-V=full") {

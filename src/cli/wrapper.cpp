@@ -4,20 +4,19 @@
 // the log record and returns its documented exit code.
 #include "cli/cli.h"
 
-
+#include "judge/judge_output.h"
 #include "link/arguments.h"
 #include "link/backend_output.h"
 #include "link/config.h"
-#include "support/diagnostics.h"
 #include "link/fuse_ld.h"
-#include "judge/judge_output.h"
 #include "link/link_plan.h"
 #include "link/log.h"
 #include "link/reproducer.h"
 #include "link/response_file.h"
+#include "support/diagnostics.h"
 #include "support/subprocess.h"
-#include "verify/verify.h"
 #include "support/version.h"
+#include "verify/verify.h"
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
@@ -33,12 +32,6 @@ namespace {
 // again, counted in PORTABLE_LD_DEPTH) it is a loop, not a build.
 constexpr int k_max_depth = 4;
 
-// The exit status for a backend that could not be started, as a shell reports it.
-int exit_code_for(std::error_code error) {
-  return error == std::errc::no_such_file_or_directory ? k_exit_not_found
-                                                        : k_exit_cannot_execute;
-}
-
 // Roles whose output Go parses: nothing of ours may be printed there, not even a
 // warning about the log.
 bool is_silent_role(Role role) { return role != Role::FinalLink; }
@@ -49,14 +42,17 @@ struct Outcome {
   Result result;
 };
 
-// A file portable-ld removes when the link is done (its own response file).
+// A file of portable-ld's own (its response file), removed once the backend has read it,
+// and on every way out.
 struct TemporaryFile {
-  std::optional<std::string> path;
-  ~TemporaryFile() {
-    if (path) {
-      llvm::sys::fs::remove(*path);
+  std::string path; // empty: none
+  void remove() {
+    if (!path.empty()) {
+      llvm::sys::fs::remove(path);
+      path.clear();
     }
   }
+  ~TemporaryFile() { remove(); }
 };
 
 class Wrapper {
@@ -71,10 +67,14 @@ public:
 
 private:
   Invocation classify_arguments();
+  std::vector<std::string> driver_args() const;
+  void record_request(const Invocation &invocation);
   std::optional<Outcome> resolve_backend(std::string &program);
+  std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
+                                                 TemporaryFile &response_file);
   Outcome become_backend(const std::string &program, const LinkPlan &plan);
   Outcome run_backend(const std::string &program, const LinkPlan &plan,
-                      std::string &linker_output);
+                      TemporaryFile &response_file, std::string &linker_output);
   Outcome explain_failure(const std::string &program, const Invocation &invocation,
                           const LinkPlan &plan, ExitStatus status,
                           const std::string &linker_output);
@@ -100,29 +100,32 @@ int Wrapper::run() {
   if (std::optional<Outcome> failed = resolve_backend(program)) {
     return finish(*failed, nullptr, nullptr);
   }
-  std::optional<std::string> linker;
-  if (wants_linker_choice(invocation, m_config)) {
-    linker = choose_fuse_ld(m_config.fuse_ld, m_config.backend, program);
-  }
-  const std::vector<std::string> original_args(m_record.argv_received.begin() + m_first_arg,
-                                               m_record.argv_received.end());
-  llvm::Expected<LinkPlan> plan = plan_link(invocation, original_args, m_config, linker);
+  llvm::Expected<LinkPlan> plan = plan_link(invocation, driver_args(), m_config);
+  record_request(invocation);
   if (!plan) {
     return finish(fail(k_exit_usage, Result::Error, llvm::toString(plan.takeError()),
                        "a shared library cannot be static: drop the static request for this "
                        "link, or build a static archive (Go: -buildmode=c-archive)"),
                   nullptr, nullptr);
   }
-  m_record.static_requested = plan->static_requested;
-  m_record.static_source = plan->static_source;
-  m_record.output = plan->output;
   m_record.changes = plan->changes;
   if (plan->becomes_backend) {
     return finish(become_backend(program, *plan), nullptr, nullptr);
   }
+  TemporaryFile response_file;
+  if (std::optional<Outcome> failed = write_own_response_file(*plan, response_file)) {
+    return finish(*failed, nullptr, nullptr); // stopped before the backend: no bundle
+  }
+  if (wants_linker_choice(invocation, m_config)) {
+    if (std::optional<std::string> linker =
+            choose_fuse_ld(m_config.fuse_ld, m_config.backend, program)) {
+      add_linker(*plan, *linker, m_config);
+      m_record.changes = plan->changes;
+    }
+  }
 
   std::string linker_output;
-  Outcome outcome = run_backend(program, *plan, linker_output);
+  Outcome outcome = run_backend(program, *plan, response_file, linker_output);
   if (outcome.result == Result::Passthrough && plan->role == Role::FinalLink) {
     outcome = verify_output(*plan, invocation, linker_output);
   } else if (outcome.result == Result::BackendFailed) {
@@ -130,6 +133,21 @@ int Wrapper::run() {
                               linker_output);
   }
   return finish(outcome, &*plan, &invocation);
+}
+
+// The driver arguments as the build passed them (@files unexpanded).
+std::vector<std::string> Wrapper::driver_args() const {
+  return {m_record.argv_received.begin() + m_first_arg, m_record.argv_received.end()};
+}
+
+// A final link's static request and output, in the record even when the plan fails.
+void Wrapper::record_request(const Invocation &invocation) {
+  StaticRequest request = static_request_of(invocation, m_config);
+  m_record.static_requested = request.requested;
+  m_record.static_source = request.source;
+  if (invocation.role == Role::FinalLink) {
+    m_record.output = invocation.output_path();
+  }
 }
 
 Invocation Wrapper::classify_arguments() {
@@ -151,7 +169,7 @@ std::optional<Outcome> Wrapper::resolve_backend(std::string &program) {
   llvm::Expected<std::string> resolved = resolve_program(name);
   if (!resolved) {
     std::error_code code = llvm::errorToErrorCode(resolved.takeError());
-    return fail(exit_code_for(code), Result::Error, "cannot run '" + name + "': " + code.message(),
+    return fail(exit_code_for_exec(code), Result::Error, "cannot run '" + name + "': " + code.message(),
                 !m_config.backend_package_hint.empty() ? m_config.backend_package_hint
                 : m_config.backend_origin == BackendOrigin::Default
                     ? "install a C compiler driver (Debian: gcc), or set PORTABLE_LD_CC"
@@ -186,31 +204,41 @@ std::vector<std::string> backend_environment(const Config &config) {
 Outcome Wrapper::become_backend(const std::string &program, const LinkPlan &plan) {
   m_record.argv_run = backend_argv(plan, std::nullopt);
   std::error_code error = exec_program(program, m_record.argv_run, backend_environment(m_config));
-  return fail(exit_code_for(error), Result::Error,
+  return fail(exit_code_for_exec(error), Result::Error,
               "cannot run '" + m_config.backend[0] + "': " + error.message(), "");
+}
+
+// Writes the rewritten arguments into portable-ld's own response file, when the plan
+// says so; the outcome of a failure.
+std::optional<Outcome> Wrapper::write_own_response_file(const LinkPlan &plan,
+                                                        TemporaryFile &response_file) {
+  if (!plan.own_response_file) {
+    return std::nullopt;
+  }
+  llvm::SmallString<128> path;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "rsp", path)) {
+    return fail(k_exit_internal, Result::Error,
+                "cannot create a temporary response file: " + error.message(), "");
+  }
+  response_file.path = std::string(path);
+  if (llvm::Error error = write_response_file(response_file.path, plan.args)) {
+    return fail(k_exit_internal, Result::Error, llvm::toString(std::move(error)), "");
+  }
+  return std::nullopt;
 }
 
 // Runs the plan; Passthrough when the backend exited 0, BackendFailed otherwise.
 Outcome Wrapper::run_backend(const std::string &program, const LinkPlan &plan,
-                             std::string &linker_output) {
-  TemporaryFile response_file;
-  if (plan.own_response_file) {
-    llvm::SmallString<128> path;
-    if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "rsp", path)) {
-      return fail(k_exit_internal, Result::Error,
-                  "cannot create a temporary response file: " + error.message(), "");
-    }
-    response_file.path = std::string(path);
-    if (llvm::Error error = write_response_file(*response_file.path, plan.args)) {
-      return fail(k_exit_internal, Result::Error, llvm::toString(std::move(error)), "");
-    }
-  }
-  m_record.argv_run = backend_argv(plan, response_file.path);
+                             TemporaryFile &response_file, std::string &linker_output) {
+  m_record.argv_run =
+      backend_argv(plan, response_file.path.empty() ? std::nullopt
+                                                    : std::optional<std::string>(response_file.path));
 
   Clock::time_point backend_start = Clock::now();
   llvm::Expected<SpawnResult> spawned = spawn_and_wait(
       {program, m_record.argv_run, backend_environment(m_config), plan.stderr_mode});
   m_record.backend_ms = ms_since(backend_start);
+  response_file.remove();
   if (!spawned) {
     std::error_code code;
     std::string reason;
@@ -218,7 +246,7 @@ Outcome Wrapper::run_backend(const std::string &program, const LinkPlan &plan,
       code = error.convertToErrorCode();
       reason = error.getMessage();
     });
-    return fail(exit_code_for(code), Result::Error,
+    return fail(exit_code_for_exec(code), Result::Error,
                 "cannot run '" + m_config.backend[0] + "': " + reason, "");
   }
   m_record.backend_status = spawned->status;
@@ -249,7 +277,7 @@ Outcome Wrapper::explain_failure(const std::string &program, const Invocation &i
                               m_config.goarch));
     }
   }
-  if (plan.static_requested) {
+  if (plan.static_request.requested) {
     StaticFailure failure = explain_static_failure(linker_output);
     return fail(code, Result::BackendFailed, "static link failed: " + failure.reason,
                 failure.hint);
@@ -280,7 +308,7 @@ std::optional<std::string> Wrapper::backend_arch_mismatch(const std::string &pro
 Outcome Wrapper::verify_output(const LinkPlan &plan, const Invocation &invocation,
                                const std::string &linker_output) {
   Requirements requirements;
-  requirements.static_required = plan.static_requested;
+  requirements.static_required = plan.static_request.requested;
   requirements.nss = m_config.nss;
   requirements.portability = m_config.portability;
   if (invocation.from_go) {
@@ -334,7 +362,7 @@ int Wrapper::finish(Outcome outcome, const LinkPlan *plan, const Invocation *inv
     m_record.exit_code = outcome.exit_code;
     m_record.result = outcome.result;
     llvm::Expected<std::string> bundle = write_reproducer(
-        *m_config.reproduce_dir, m_record, *invocation, plan->expanded_run, m_config);
+        *m_config.reproduce_dir, m_record, *invocation, expanded_backend_argv(*plan), m_config);
     if (!bundle) {
       m_diagnostics.warn("cannot write a reproducer: {}", llvm::toString(bundle.takeError()));
     } else {
@@ -367,14 +395,18 @@ int run_with_config(const std::vector<std::string> &argv, size_t first_arg,
   llvm::Expected<Config> config = wrapper_config(argv[0], launcher);
   if (!config) {
     Diagnostics diagnostics;
-    diagnostics.error("{}", llvm::toString(config.takeError()));
-    diagnostics.hint("see 'portable-ld --help' for the settings and their values");
+    report_settings_error(diagnostics, config.takeError());
     return k_exit_usage; // no trustworthy log path to record this in
   }
   return Wrapper(argv, first_arg, std::move(*config)).run();
 }
 
 } // namespace
+
+void report_settings_error(Diagnostics &diagnostics, llvm::Error error) {
+  diagnostics.error("{}", llvm::toString(std::move(error)));
+  diagnostics.hint("see 'portable-ld --help' for the settings and their values");
+}
 
 int run_wrapper(const std::vector<std::string> &argv) {
   return run_with_config(argv, 1, std::nullopt);
@@ -427,7 +459,7 @@ int run_launcher(const std::vector<std::string> &argv) {
       }
       options.log = std::move(*log);
     } else {
-      diagnostics.error("'{}' is not a launcher option (they are --static and --log=PATH)",
+      diagnostics.error("'{}' is not a launcher option (they are --static, --log=PATH and --help)",
                         argv[i]);
       return k_exit_usage;
     }

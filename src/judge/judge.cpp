@@ -187,14 +187,6 @@ void judge_portability(const Verdict &verdict, const PortabilityPolicy &policy,
   judge_libraries(verdict, policy, violations);
 }
 
-} // namespace
-
-namespace {
-
-bool is_static(const Verdict &verdict) {
-  return verdict.linkage == Linkage::Static || verdict.linkage == Linkage::StaticPie;
-}
-
 // A static request whose output is dynamic, or no linked image at all.
 void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
   if (verdict.linkage == Linkage::None) {
@@ -292,11 +284,11 @@ void judge_goarch(const Verdict &verdict, const std::string &goarch,
 
 std::vector<Violation> judge(const Verdict &verdict, const Requirements &requirements) {
   std::vector<Violation> violations;
-  if (requirements.static_required && !is_static(verdict)) {
+  if (requirements.static_required && !verdict.is_static()) {
     judge_static(verdict, violations);
   }
   if (requirements.static_required && requirements.nss != NssPolicy::Ignore &&
-      !verdict.hazards.empty() && is_static(verdict)) {
+      !verdict.hazards.empty() && verdict.is_static()) {
     judge_nss(verdict, requirements, violations);
   }
   if (verdict.go && verdict.go->linker == GoLinker::External &&
@@ -324,7 +316,7 @@ const char *to_string(NssPolicy policy) {
   case NssPolicy::Error:
     return "error";
   }
-  return "warn";
+  llvm_unreachable("unknown NssPolicy");
 }
 
 llvm::Expected<NssPolicy> parse_nss_policy(const std::string &raw, const std::string &origin) {

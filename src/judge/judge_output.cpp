@@ -20,8 +20,7 @@ llvm::Expected<JudgedOutput> judge_output(const std::string &path,
   if (!verdict) {
     return verdict.takeError();
   }
-  if (!linker_output.empty() &&
-      (verdict->linkage == Linkage::Static || verdict->linkage == Linkage::StaticPie)) {
+  if (!linker_output.empty() && verdict->is_static()) {
     merge_hazards(verdict->hazards, hazards_from_linker_warnings(linker_output));
   }
   JudgedOutput judged{std::move(*verdict), {}};

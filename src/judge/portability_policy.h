@@ -36,7 +36,8 @@ struct PolicySetting {
 // The policy from its settings, asked for by config-file key ("policy", "max_glibc",
 // "max_glibcxx", "max_cxxabi", "max_gcc", "allow_libs"; each given zero or more times):
 // the preset first, then each family's limits in the order given, then the libraries.
-// The settings (config.cpp) and `check`'s options share it, so both mean the same.
+// For `check`'s options; the settings' rows (link/config.cpp) apply the same three steps
+// in the same order, so both mean the same.
 llvm::Expected<PortabilityPolicy>
 build_portability_policy(llvm::function_ref<std::vector<PolicySetting>(llvm::StringRef key)> given);
 

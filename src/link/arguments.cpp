@@ -7,6 +7,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ErrorHandling.h"
 
 namespace portable_ld {
 
@@ -174,7 +175,7 @@ const char *to_string(Role role) {
   case Role::GoLink:
     return "go-link";
   }
-  return "other";
+  llvm_unreachable("unknown Role");
 }
 
 const char *to_string(Product product) {
@@ -186,7 +187,7 @@ const char *to_string(Product product) {
   case Product::SharedLibrary:
     return "shared";
   }
-  return "executable";
+  llvm_unreachable("unknown Product");
 }
 
 bool takes_separate_value(const std::string &arg) {

@@ -9,8 +9,8 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "support/xdg_paths.h"
 #include "support/quoting.h"
+#include "support/xdg_paths.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -303,6 +303,17 @@ std::map<std::string, RawValue> environment_values() {
   return values;
 }
 
+// The settings in `settings` (by variable), by key.
+std::map<std::string, RawValue> values_of(const RecordedSettings &settings) {
+  std::map<std::string, RawValue> values;
+  for (const Setting &setting : k_settings) {
+    if (auto found = settings.find(setting.env); found != settings.end()) {
+      values[setting.key] = {found->second, setting.env};
+    }
+  }
+  return values;
+}
+
 } // namespace
 
 const char *to_string(StaticSource source) {
@@ -318,22 +329,28 @@ const char *to_string(StaticSource source) {
   case StaticSource::Arguments:
     return "args";
   }
-  return "none";
+  llvm_unreachable("unknown StaticSource");
 }
 
 std::optional<std::string> default_log_path() {
   return xdg_path(XdgDirectory::State, "links.jsonl");
 }
 
-
-llvm::Expected<Config> load_config(const RecordedSettings *recorded) {
+llvm::Expected<Config> load_config(const SettingLayers *layers) {
   Config config;
   // The environment wins over the file (or the recording), key by key.
   std::map<std::string, RawValue> values = environment_values();
-  if (recorded) {
-    for (const Setting &setting : k_settings) {
-      if (auto found = recorded->find(setting.env); found != recorded->end() && !found->second.empty()) {
-        values.try_emplace(setting.key, RawValue{found->second, setting.env});
+  if (layers) {
+    for (auto &[key, raw] : values_of(layers->forced)) {
+      if (raw.value.empty()) {
+        values.erase(key);
+      } else {
+        values[key] = raw;
+      }
+    }
+    for (auto &[key, raw] : values_of(layers->recorded)) {
+      if (!raw.value.empty()) {
+        values.try_emplace(key, raw);
       }
     }
   } else {

@@ -93,13 +93,20 @@ void apply_launcher(Config &config, const LauncherOptions &launcher);
 // The variable that counts nested portable-ld processes (Config::depth).
 constexpr const char *k_depth_variable = "PORTABLE_LD_DEPTH";
 
-// Settings recorded elsewhere (a reproducer's), by environment variable.
+// Settings by environment variable, from elsewhere than the environment and the config
+// file: replay's.
 using RecordedSettings = std::map<std::string, std::string>;
+struct SettingLayers {
+  // Below the environment, in place of the config file: a reproducer's settings.
+  RecordedSettings recorded;
+  // Above the environment: what the caller insists on; an empty value unsets.
+  RecordedSettings forced;
+};
 
-// Reads the environment and the config file, or, given `recorded`, the environment and
-// those in place of the file. A malformed value is an error naming the variable (or the
-// file and key) and the accepted values.
-llvm::Expected<Config> load_config(const RecordedSettings *recorded = nullptr);
+// Reads the environment and the config file, or, given `layers`, the environment between
+// them and no config file. A malformed value is an error naming the variable (or the file
+// and key) and the accepted values.
+llvm::Expected<Config> load_config(const SettingLayers *layers = nullptr);
 
 // Interprets a log setting: "off" (nullopt), "-" or an absolute path; `origin` names the
 // setting in the error.

@@ -21,6 +21,17 @@ bool is_compiler_id_query(const Invocation &invocation) {
 
 } // namespace
 
+StaticRequest static_request_of(const Invocation &invocation, const Config &config) {
+  if (invocation.role != Role::FinalLink) {
+    return {};
+  }
+  if (config.static_requested) {
+    return {true, config.static_source};
+  }
+  return invocation.static_in_args ? StaticRequest{true, StaticSource::Arguments}
+                                   : StaticRequest{};
+}
+
 bool wants_linker_choice(const Invocation &invocation, const Config &config) {
   return invocation.role == Role::FinalLink && !config.fuse_ld.empty() &&
          std::none_of(invocation.args.begin(), invocation.args.end(), chooses_linker) &&
@@ -29,55 +40,48 @@ bool wants_linker_choice(const Invocation &invocation, const Config &config) {
 
 llvm::Expected<LinkPlan> plan_link(const Invocation &invocation,
                                    const std::vector<std::string> &original_args,
-                                   const Config &config, const std::optional<std::string> &linker) {
+                                   const Config &config) {
   LinkPlan plan;
   plan.role = invocation.role;
   const bool final_link = invocation.role == Role::FinalLink;
-  plan.static_requested = final_link && (config.static_requested || invocation.static_in_args);
-  plan.static_source = !plan.static_requested    ? StaticSource::None
-                       : config.static_requested ? config.static_source
-                                                 : StaticSource::Arguments;
+  plan.static_request = static_request_of(invocation, config);
   if (final_link) {
     plan.output = invocation.output_path();
   }
 
   // Only final links change, and only for a static request or a linker choice.
   plan.args = original_args;
-  const std::vector<std::string> *expanded_args = &invocation.args;
-  if (plan.static_requested) {
+  plan.expanded_args = invocation.args;
+  if (plan.static_request.requested) {
     llvm::Expected<StaticRewrite> rewrite = rewrite_for_static(invocation);
     if (!rewrite) {
       return rewrite.takeError();
     }
     plan.changes = std::move(rewrite->changes);
     if (!plan.changes.empty()) {
-      plan.args = std::move(rewrite->args);
+      plan.args = rewrite->args;
+      plan.expanded_args = std::move(rewrite->args);
       // Keep the command line short, as the original did: our own response file.
       plan.own_response_file = invocation.expanded_response_file;
-      expanded_args = &plan.args;
     }
   }
   plan.backend_words = config.backend;
-  if (linker) {
-    plan.backend_words.push_back("-fuse-ld=" + *linker);
-    plan.changes.push_back(
-        {"add", "", plan.backend_words.back(), "PORTABLE_LD_FUSE_LD=" + config.fuse_ld});
-  }
   plan.reproducible = final_link && config.reproduce_dir.has_value();
-  if (plan.reproducible) {
-    plan.expanded_run = plan.backend_words;
-    plan.expanded_run.insert(plan.expanded_run.end(), expanded_args->begin(),
-                             expanded_args->end());
-  }
 
   // Without a log and without verification nothing is left to do afterwards, so become
   // the backend (the ccache fallback): the fastest passthrough.
   plan.compiler_id_query = is_compiler_id_query(invocation);
   plan.becomes_backend = !final_link && !plan.compiler_id_query && !config.log_path;
-  plan.stderr_mode = plan.compiler_id_query  ? StderrMode::Capture
-                     : plan.static_requested ? StderrMode::Tee
-                                             : StderrMode::Inherit;
+  plan.stderr_mode = plan.compiler_id_query          ? StderrMode::Capture
+                     : plan.static_request.requested ? StderrMode::Tee
+                                                     : StderrMode::Inherit;
   return plan;
+}
+
+void add_linker(LinkPlan &plan, const std::string &linker, const Config &config) {
+  plan.backend_words.push_back("-fuse-ld=" + linker);
+  plan.changes.push_back(
+      {"add", "", plan.backend_words.back(), "PORTABLE_LD_FUSE_LD=" + config.fuse_ld});
 }
 
 std::vector<std::string> backend_argv(const LinkPlan &plan,
@@ -88,6 +92,12 @@ std::vector<std::string> backend_argv(const LinkPlan &plan,
   } else {
     argv.insert(argv.end(), plan.args.begin(), plan.args.end());
   }
+  return argv;
+}
+
+std::vector<std::string> expanded_backend_argv(const LinkPlan &plan) {
+  std::vector<std::string> argv = plan.backend_words;
+  argv.insert(argv.end(), plan.expanded_args.begin(), plan.expanded_args.end());
   return argv;
 }
 

@@ -2,9 +2,10 @@
 //
 // What the wrapper will run for one classified invocation, decided before anything runs
 // (after lld's and mold's drivers, which settle their options before the first pass):
-// the static request and its rewrite, the linker choice, the argv, whether portable-ld
-// can simply become the backend, and what a reproducer needs. plan_link() is pure: the
-// backend's path, the linker probe and the temporary response file are the caller's.
+// the static request and its rewrite, the argv, whether portable-ld can simply become
+// the backend, and what a reproducer needs; then the linker choice. plan_link() and
+// add_linker() are pure: the backend's path, the linker probe and the temporary response
+// file are the caller's.
 #pragma once
 
 #include <optional>
@@ -13,19 +14,25 @@
 
 #include "link/arguments.h"
 #include "link/config.h"
-#include "support/subprocess.h"
 #include "link/static_rewrite.h"
+#include "support/subprocess.h"
 
 #include "llvm/Support/Error.h"
 
 namespace portable_ld {
 
+// A final link's static request: from the settings, or -static among its arguments.
+struct StaticRequest {
+  bool requested = false;
+  StaticSource source = StaticSource::None;
+};
+StaticRequest static_request_of(const Invocation &invocation, const Config &config);
+
 struct LinkPlan {
   Role role = Role::Other;
   // Final links: the file the link writes, which is then verified.
   std::optional<std::string> output;
-  bool static_requested = false;
-  StaticSource static_source = StaticSource::None;
+  StaticRequest static_request;
   // What portable-ld changed in the command, each with its reason.
   std::vector<ArgumentChange> changes;
   // The backend's words (PORTABLE_LD_CC, then an added -fuse-ld=), then its arguments.
@@ -34,8 +41,8 @@ struct LinkPlan {
   // The rewritten arguments go into portable-ld's own response file, as the build's
   // went into its own: `args` are that file's content, the backend gets "@FILE".
   bool own_response_file = false;
-  // The backend command with every response file expanded, for a reproducer.
-  std::vector<std::string> expanded_run;
+  // The arguments with every response file expanded, for a reproducer.
+  std::vector<std::string> expanded_args;
   // Final links with PORTABLE_LD_REPRODUCE: a bundle may be left.
   bool reproducible = false;
   // `cc -###`, cmd/go's compiler identity query: its stderr gets portable-ld's stamp.
@@ -45,19 +52,24 @@ struct LinkPlan {
   StderrMode stderr_mode = StderrMode::Inherit;
 };
 
+// The plan for `invocation`, whose unexpanded arguments are `original_args` (what runs
+// when nothing changes). An error when a static request cannot be met (a shared library).
+llvm::Expected<LinkPlan> plan_link(const Invocation &invocation,
+                                   const std::vector<std::string> &original_args,
+                                   const Config &config);
+
 // Whether this link may get a -fuse-ld= from PORTABLE_LD_FUSE_LD: a final link whose
 // build (arguments or backend words) chose no linker itself.
 bool wants_linker_choice(const Invocation &invocation, const Config &config);
 
-// The plan for `invocation`, whose unexpanded arguments are `original_args` (what runs
-// when nothing changes). `linker` is the -fuse-ld= value to add (choose_fuse_ld()). An
-// error when a static request cannot be met (a shared library).
-llvm::Expected<LinkPlan> plan_link(const Invocation &invocation,
-                                   const std::vector<std::string> &original_args,
-                                   const Config &config, const std::optional<std::string> &linker);
+// Adds -fuse-ld=`linker` (choose_fuse_ld()) after the backend's words, with its reason.
+void add_linker(LinkPlan &plan, const std::string &linker, const Config &config);
 
 // The argv the backend gets: its words, then "@response_file" or the arguments.
 std::vector<std::string> backend_argv(const LinkPlan &plan,
                                       const std::optional<std::string> &response_file);
+
+// The same with every response file expanded, for a reproducer.
+std::vector<std::string> expanded_backend_argv(const LinkPlan &plan);
 
 } // namespace portable_ld

@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "judge/judge.h"
+#include "judge/judge_output.h"
 #include "link/arguments.h"
 #include "link/config.h"
-#include "judge/judge_output.h"
-#include "judge/judge.h"
+#include "link/static_rewrite.h"
 #include "support/subprocess.h"
 #include "verify/verify.h"
-#include "link/static_rewrite.h"
 
 #include "llvm/Support/JSON.h"
 

@@ -44,7 +44,6 @@ bool is_selected_variable(llvm::StringRef name) {
          name != "PORTABLE_LD_CONFIG";
 }
 
-
 // TarWriter's stream aborts the process on a write error: make sure the bundle fits (its
 // inputs, plus room for the manifest) before writing it.
 llvm::Error check_space(const std::string &directory, const std::vector<std::string> &args,

@@ -21,8 +21,6 @@ namespace {
 constexpr int k_max_depth = 16;
 constexpr int k_max_files = 2000;
 
-
-
 std::optional<std::vector<std::string>> parse_go_format(std::string_view text) {
   std::vector<std::string> args;
   for (llvm::StringRef rest = text; !rest.empty();) {
@@ -98,7 +96,6 @@ void expand_into(const std::vector<std::string> &args, int depth, int &files_rea
 }
 
 } // namespace
-
 
 std::vector<std::string> parse_response_file(std::string_view text) {
   if (std::optional<std::vector<std::string>> go_args = parse_go_format(text)) {

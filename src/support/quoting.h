@@ -22,8 +22,9 @@ llvm::Expected<std::vector<std::string>> split_command_words(const std::string &
 // (Go's response files, and the quoting of values in Go's build information.)
 std::optional<std::string> go_unquote(std::string_view quoted);
 
-// `word` in single quotes for a POSIX shell (replay.sh), which split_command_words also
-// reads back.
+// `word` in single quotes for a POSIX shell (replay.sh; a single quote inside becomes
+// '\''). split_command_words() reads back such words when they hold no single quote: the
+// recorded backend command that replay passes on as PORTABLE_LD_CC.
 std::string shell_quote(llvm::StringRef word);
 
 } // namespace portable_ld

@@ -9,8 +9,8 @@
 // Linkage: an interpreter or any DT_NEEDED means dynamic; an ET_DYN image without
 // either that is marked DF_1_PIE (or has an entry point and no DT_SONAME, for linkers
 // that do not set the flag) is static-pie; an ET_EXEC without either is static.
-#include "verify/verify.h"
 #include "verify/glibc_hazards.h"
+#include "verify/verify.h"
 
 #include <map>
 

@@ -8,6 +8,7 @@
 #include "llvm/Object/Binary.h"
 #include "llvm/Object/MachOUniversal.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ErrorHandling.h"
 
 namespace portable_ld {
 
@@ -60,7 +61,7 @@ const char *to_string(Linkage linkage) {
   case Linkage::None:
     return "none";
   }
-  return "none";
+  llvm_unreachable("unknown Linkage");
 }
 
 llvm::Expected<Verdict> inspect_file(const std::string &path) {

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "support/json.h"
 #include "verify/glibc_hazards.h"
 #include "verify/go_binary.h"
 #include "verify/symbol_versions.h"
-#include "support/json.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -73,6 +73,7 @@ struct Verdict {
   bool is_executable() const {
     return kind == ImageKind::Executable || kind == ImageKind::PieExecutable;
   }
+  bool is_static() const { return linkage == Linkage::Static || linkage == Linkage::StaticPie; }
 };
 
 // Reads and describes `path`. Errors name the file and the reason (unreadable, not an

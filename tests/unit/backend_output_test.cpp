@@ -6,10 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/cli.h"
-
-#include "unit_test.h"
 #include "support/version.h"
+#include "unit_test.h"
 
 namespace portable_ld {
 namespace {

@@ -28,9 +28,9 @@ TEST_CASE("a compile without a log becomes the backend, unchanged") {
   Invocation invocation;
   invocation.args = {"-c", "main.c"};
   invocation.role = Role::CompileOnly;
-  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log(), std::nullopt));
+  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log()));
   CHECK(plan.becomes_backend);
-  CHECK_FALSE(plan.static_requested);
+  CHECK_FALSE(plan.static_request.requested);
   CHECK_FALSE(plan.output.has_value());
   CHECK(plan.changes.empty());
   CHECK(backend_argv(plan, std::nullopt) == std::vector<std::string>{"cc", "-c", "main.c"});
@@ -38,12 +38,12 @@ TEST_CASE("a compile without a log becomes the backend, unchanged") {
   // With a log there is a record to write afterwards: spawn and wait.
   Config logged = no_log();
   logged.log_path = "/tmp/links.jsonl";
-  CHECK_FALSE(take(plan_link(invocation, invocation.args, logged, std::nullopt)).becomes_backend);
+  CHECK_FALSE(take(plan_link(invocation, invocation.args, logged)).becomes_backend);
 }
 
 TEST_CASE("a final link is never exec'd: its output is verified") {
   Invocation invocation = final_link({"main.o", "-o", "app"});
-  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log(), std::nullopt));
+  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log()));
   CHECK_FALSE(plan.becomes_backend);
   CHECK(plan.output == std::optional<std::string>("app"));
   CHECK(plan.stderr_mode == StderrMode::Inherit);
@@ -55,9 +55,9 @@ TEST_CASE("a static request rewrites the link and keeps the linker's messages") 
   config.static_requested = true;
   config.static_source = StaticSource::Environment;
   Invocation invocation = final_link({"main.o", "-rdynamic", "-o", "app"});
-  LinkPlan plan = take(plan_link(invocation, invocation.args, config, std::nullopt));
-  CHECK(plan.static_requested);
-  CHECK(plan.static_source == StaticSource::Environment);
+  LinkPlan plan = take(plan_link(invocation, invocation.args, config));
+  CHECK(plan.static_request.requested);
+  CHECK(plan.static_request.source == StaticSource::Environment);
   CHECK(plan.stderr_mode == StderrMode::Tee);
   CHECK(backend_argv(plan, std::nullopt) ==
         std::vector<std::string>{"cc", "main.o", "-o", "app", "-static"});
@@ -69,9 +69,9 @@ TEST_CASE("a static request rewrites the link and keeps the linker's messages") 
 TEST_CASE("-static among the arguments is a static request of its own") {
   Invocation invocation = final_link({"main.o", "-static", "-o", "app"});
   invocation.static_in_args = true;
-  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log(), std::nullopt));
-  CHECK(plan.static_requested);
-  CHECK(plan.static_source == StaticSource::Arguments);
+  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log()));
+  CHECK(plan.static_request.requested);
+  CHECK(plan.static_request.source == StaticSource::Arguments);
   CHECK(plan.changes.empty()); // nothing to rewrite: the original arguments run
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("a rewritten link that came in a response file goes out in one") {
   Invocation invocation = final_link({"main.o", "-o", "app"});
   invocation.expanded_response_file = true;
   const std::vector<std::string> original = {"@/tmp/go-link/args"};
-  LinkPlan plan = take(plan_link(invocation, original, config, std::nullopt));
+  LinkPlan plan = take(plan_link(invocation, original, config));
   CHECK(plan.own_response_file);
   CHECK(plan.args == std::vector<std::string>{"main.o", "-o", "app", "-static"});
   CHECK(backend_argv(plan, std::string("/tmp/portable-ld-1.rsp")) ==
@@ -90,17 +90,30 @@ TEST_CASE("a rewritten link that came in a response file goes out in one") {
   // Nothing to rewrite: the build's own response file runs as it was.
   Invocation already = final_link({"main.o", "-static", "-o", "app"});
   already.expanded_response_file = true;
-  LinkPlan unchanged = take(plan_link(already, original, config, std::nullopt));
+  LinkPlan unchanged = take(plan_link(already, original, config));
   CHECK_FALSE(unchanged.own_response_file);
   CHECK(backend_argv(unchanged, std::nullopt) ==
         std::vector<std::string>{"cc", "@/tmp/go-link/args"});
+}
+
+TEST_CASE("only a final link has a static request") {
+  Config config = no_log();
+  config.static_requested = true;
+  config.static_source = StaticSource::ConfigFile;
+  Invocation compile;
+  compile.role = Role::CompileOnly;
+  compile.static_in_args = true;
+  CHECK_FALSE(static_request_of(compile, config).requested);
+  StaticRequest request = static_request_of(final_link({"main.o"}), config);
+  CHECK(request.requested);
+  CHECK(request.source == StaticSource::ConfigFile);
 }
 
 TEST_CASE("a shared library cannot be static") {
   Config config = no_log();
   config.static_requested = true;
   Invocation invocation = final_link({"-shared", "lib.o", "-o", "lib.so"}, Product::SharedLibrary);
-  CHECK(error_text(plan_link(invocation, invocation.args, config, std::nullopt)) ==
+  CHECK(error_text(plan_link(invocation, invocation.args, config)) ==
         "static link requested for a shared library");
 }
 
@@ -110,7 +123,8 @@ TEST_CASE("the chosen linker goes after the backend's own words, with its reason
   config.fuse_ld = "auto";
   Invocation invocation = final_link({"main.o", "-o", "app"});
   CHECK(wants_linker_choice(invocation, config));
-  LinkPlan plan = take(plan_link(invocation, invocation.args, config, std::string("mold")));
+  LinkPlan plan = take(plan_link(invocation, invocation.args, config));
+  add_linker(plan, "mold", config);
   CHECK(backend_argv(plan, std::nullopt) ==
         std::vector<std::string>{"zig", "cc", "-fuse-ld=mold", "main.o", "-o", "app"});
   REQUIRE(plan.changes.size() == 1);
@@ -131,9 +145,10 @@ TEST_CASE("a reproducer gets the command with every response file expanded") {
   config.static_requested = true;
   Invocation invocation = final_link({"main.o", "-o", "app"});
   invocation.expanded_response_file = true;
-  LinkPlan plan = take(plan_link(invocation, {"@args"}, config, std::string("lld")));
+  LinkPlan plan = take(plan_link(invocation, {"@args"}, config));
+  add_linker(plan, "lld", config);
   CHECK(plan.reproducible);
-  CHECK(plan.expanded_run ==
+  CHECK(expanded_backend_argv(plan) ==
         std::vector<std::string>{"cc", "-fuse-ld=lld", "main.o", "-o", "app", "-static"});
 }
 
@@ -141,7 +156,7 @@ TEST_CASE("cmd/go's compiler identity query has its stderr captured for the stam
   Invocation invocation;
   invocation.args = {"-###", "-x", "c", "-c", "-"};
   invocation.role = Role::Query;
-  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log(), std::nullopt));
+  LinkPlan plan = take(plan_link(invocation, invocation.args, no_log()));
   CHECK(plan.compiler_id_query);
   CHECK_FALSE(plan.becomes_backend);
   CHECK(plan.stderr_mode == StderrMode::Capture);

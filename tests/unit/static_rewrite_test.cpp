@@ -1,28 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The static-link policy: rewrite_for_static() before the link, judge() after it.
-#include "judge/judge.h"
+// rewrite_for_static(): the static-link policy before the link, each change with its
+// reason. Its other half, after the link, is judge() (judge_test.cpp).
+#include "link/static_rewrite.h"
 
 #include "unit_test.h"
-#include "link/static_rewrite.h"
 
 namespace portable_ld {
 namespace {
 
 using test::error_text;
+using test::final_link;
 using test::take;
-
-Invocation link(std::vector<std::string> args, Product product = Product::Executable) {
-  return test::final_link(std::move(args), product);
-}
 
 std::vector<std::string> rewritten(std::vector<std::string> args,
                                    Product product = Product::Executable) {
-  return take(rewrite_for_static(link(std::move(args), product))).args;
+  return take(rewrite_for_static(final_link(std::move(args), product))).args;
 }
 
 TEST_CASE("an executable gets -static, once") {
-  StaticRewrite rewrite = take(rewrite_for_static(link({"-o", "app", "main.o", "-lm"})));
+  StaticRewrite rewrite = take(rewrite_for_static(final_link({"-o", "app", "main.o", "-lm"})));
   CHECK(rewrite.args == std::vector<std::string>{"-o", "app", "main.o", "-lm", "-static"});
   REQUIRE(rewrite.changes.size() == 1);
   CHECK(rewrite.changes[0].action == "add");
@@ -31,7 +28,7 @@ TEST_CASE("an executable gets -static, once") {
 
   for (const char *flag : {"-static", "--static"}) {
     CAPTURE(flag);
-    StaticRewrite already = take(rewrite_for_static(link({flag, "main.o"})));
+    StaticRewrite already = take(rewrite_for_static(final_link({flag, "main.o"})));
     CHECK(already.args == std::vector<std::string>{flag, "main.o"});
     CHECK(already.changes.empty());
   }
@@ -39,7 +36,7 @@ TEST_CASE("an executable gets -static, once") {
 
 TEST_CASE("a PIE becomes a static PIE") {
   StaticRewrite rewrite =
-      take(rewrite_for_static(link({"-pie", "main.o"}, Product::PieExecutable)));
+      take(rewrite_for_static(final_link({"-pie", "main.o"}, Product::PieExecutable)));
   CHECK(rewrite.args == std::vector<std::string>{"-static-pie", "main.o"});
   REQUIRE(rewrite.changes.size() == 1);
   CHECK(rewrite.changes[0].action == "replace");
@@ -54,7 +51,7 @@ TEST_CASE("a PIE becomes a static PIE") {
         std::vector<std::string>{"-static-pie", "main.o"});
   // Already a static PIE: nothing to do.
   StaticRewrite already =
-      take(rewrite_for_static(link({"-static-pie", "main.o"}, Product::PieExecutable)));
+      take(rewrite_for_static(final_link({"-static-pie", "main.o"}, Product::PieExecutable)));
   CHECK(already.args == std::vector<std::string>{"-static-pie", "main.o"});
   CHECK(already.changes.empty());
 }
@@ -63,7 +60,7 @@ TEST_CASE("dynamic exports are dropped") {
   for (const char *flag :
        {"-rdynamic", "-export-dynamic", "-Wl,-E", "-Wl,--export-dynamic", "-Wl,-export-dynamic"}) {
     CAPTURE(flag);
-    StaticRewrite rewrite = take(rewrite_for_static(link({"main.o", flag})));
+    StaticRewrite rewrite = take(rewrite_for_static(final_link({"main.o", flag})));
     CHECK(rewrite.args == std::vector<std::string>{"main.o", "-static"});
     REQUIRE(rewrite.changes.size() == 2);
     CHECK(rewrite.changes[0].action == "remove");
@@ -89,7 +86,7 @@ TEST_CASE("every spelling of --dynamic-linker is dropped, with its value") {
     args.insert(args.end(), spelling.begin(), spelling.end());
     args.push_back("-lm");
     CAPTURE(doctest::StringMaker<std::vector<std::string>>::convert(spelling));
-    StaticRewrite rewrite = take(rewrite_for_static(link(args)));
+    StaticRewrite rewrite = take(rewrite_for_static(final_link(args)));
     CHECK(rewrite.args == std::vector<std::string>{"main.o", "-lm", "-static"});
     REQUIRE(rewrite.changes.size() == 2);
     CHECK(rewrite.changes[0].action == "remove");
@@ -97,7 +94,7 @@ TEST_CASE("every spelling of --dynamic-linker is dropped, with its value") {
   }
   // The removed arguments are recorded together, as they appeared.
   StaticRewrite rewrite = take(rewrite_for_static(
-      link({"-Xlinker", "--dynamic-linker", "-Xlinker", "/lib/ld.so", "main.o"})));
+      final_link({"-Xlinker", "--dynamic-linker", "-Xlinker", "/lib/ld.so", "main.o"})));
   CHECK(rewrite.changes[0].from == "-Xlinker --dynamic-linker -Xlinker /lib/ld.so");
 }
 
@@ -117,78 +114,16 @@ TEST_CASE("an option's value is never rewritten: -o -pie names a file") {
 }
 
 TEST_CASE("a shared library cannot be static") {
-  CHECK(error_text(rewrite_for_static(link({"-shared", "x.o"}, Product::SharedLibrary))) ==
+  CHECK(error_text(rewrite_for_static(final_link({"-shared", "x.o"}, Product::SharedLibrary))) ==
         "static link requested for a shared library");
 }
 
 TEST_CASE("darwin: the arguments stay as they are") {
-  Invocation invocation = link({"-arch", "arm64", "-rdynamic", "main.o"});
+  Invocation invocation = final_link({"-arch", "arm64", "-rdynamic", "main.o"});
   invocation.targets_darwin = true;
   StaticRewrite rewrite = take(rewrite_for_static(invocation));
   CHECK(rewrite.args == invocation.args);
   CHECK(rewrite.changes.empty());
-}
-
-Verdict elf_verdict(Linkage linkage, ImageKind kind = ImageKind::Executable) {
-  Verdict verdict;
-  verdict.path = "app";
-  verdict.format = Format::Elf;
-  verdict.format_name = "elf64-x86-64";
-  verdict.arch = "amd64";
-  verdict.kind = kind;
-  verdict.linkage = linkage;
-  return verdict;
-}
-
-TEST_CASE("judge: a static request and a dynamic output") {
-  Requirements requirements;
-  requirements.static_required = true;
-  Verdict verdict = elf_verdict(Linkage::Dynamic);
-  verdict.interpreter = "/lib64/ld-linux-x86-64.so.2";
-  verdict.needed = {"libc.so.6", "libm.so.6"};
-  std::vector<Violation> violations = judge(verdict, requirements);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].fatal);
-  CHECK(violations[0].message == "'app': static link requested but output is dynamically linked");
-  CHECK(violations[0].notes ==
-        std::vector<std::string>{"PT_INTERP '/lib64/ld-linux-x86-64.so.2'; NEEDED libc.so.6, "
-                                 "libm.so.6"});
-
-  CHECK(judge(elf_verdict(Linkage::Static), requirements).empty());
-  CHECK(judge(elf_verdict(Linkage::StaticPie, ImageKind::PieExecutable), requirements).empty());
-  CHECK(judge(verdict, Requirements{}).empty());
-}
-
-TEST_CASE("judge: glibc's NSS in a static image follows the NSS policy") {
-  Verdict verdict = elf_verdict(Linkage::Static);
-  verdict.hazards = {{"getaddrinfo", "net"}};
-  Requirements requirements;
-  requirements.static_required = true;
-
-  requirements.nss = NssPolicy::Warn;
-  std::vector<Violation> warned = judge(verdict, requirements);
-  REQUIRE(warned.size() == 1);
-  CHECK_FALSE(warned[0].fatal);
-  CHECK(std::string(warned[0].escalated_by) == "PORTABLE_LD_NSS");
-  CHECK(warned[0].hint == "build with -tags netgo (or GODEBUG=netdns=go) for net");
-
-  requirements.nss = NssPolicy::Error;
-  std::vector<Violation> failed = judge(verdict, requirements);
-  REQUIRE(failed.size() == 1);
-  CHECK(failed[0].fatal);
-
-  requirements.nss = NssPolicy::Ignore;
-  CHECK(judge(verdict, requirements).empty());
-}
-
-TEST_CASE("judge: the output's architecture against GOARCH") {
-  Requirements requirements;
-  requirements.goarch = "arm64";
-  std::vector<Violation> violations = judge(elf_verdict(Linkage::Static), requirements);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].message == "'app': output is for amd64 but GOARCH is arm64");
-  // An object file is not judged by its architecture.
-  CHECK(judge(elf_verdict(Linkage::None, ImageKind::Relocatable), requirements).empty());
 }
 
 } // namespace

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Words and quotes: Go-style command splitting, Go's %q (go_unquote), and shell quoting.
+#include "support/quoting.h"
+
+#include "unit_test.h"
+
+namespace portable_ld {
+namespace {
+
+using namespace std::string_literals;
+using test::error_text;
+using test::take;
+
+using Words = std::vector<std::string>;
+
+TEST_CASE("split_command_words: blanks separate words") {
+  CHECK(take(split_command_words("zig cc")) == Words{"zig", "cc"});
+  CHECK(take(split_command_words("  cc\t-m64\r\n-O2  ")) == Words{"cc", "-m64", "-O2"});
+  CHECK(take(split_command_words("")).empty());
+  CHECK(take(split_command_words(" \t\n")).empty());
+}
+
+TEST_CASE("split_command_words: a word that starts with a quote runs to the matching quote") {
+  CHECK(take(split_command_words("'/opt/my cc/gcc' -m64")) == Words{"/opt/my cc/gcc", "-m64"});
+  CHECK(take(split_command_words("\"a 'b' c\" d")) == Words{"a 'b' c", "d"});
+  CHECK(take(split_command_words("'' x")) == Words{"", "x"});
+  // No escapes inside quotes, as in Go's cmd/internal/quoted.
+  CHECK(take(split_command_words("'a\\b'")) == Words{"a\\b"});
+  // A quote inside a word is an ordinary character; after a quoted word, a new one starts.
+  CHECK(take(split_command_words("it's")) == Words{"it's"});
+  CHECK(take(split_command_words("'a'b")) == Words{"a", "b"});
+}
+
+TEST_CASE("split_command_words: an unterminated quote is an error") {
+  CHECK(error_text(split_command_words("cc '-m64")) == "unterminated ' string");
+  CHECK(error_text(split_command_words("\"cc")) == "unterminated \" string");
+}
+
+std::optional<std::string> unquoted(std::string_view text) { return go_unquote(text); }
+
+TEST_CASE("go_unquote: plain strings and the one-letter escapes") {
+  CHECK(unquoted(R"("")") == std::optional<std::string>(""));
+  CHECK(unquoted(R"("-o")") == std::optional<std::string>("-o"));
+  CHECK(unquoted(R"("a b")") == std::optional<std::string>("a b"));
+  CHECK(unquoted(R"("\a\b\f\n\r\t\v")") == std::optional<std::string>("\a\b\f\n\r\t\v"));
+  CHECK(unquoted(R"("\\ \" \'")") == std::optional<std::string>(R"(\ " ')"));
+}
+
+TEST_CASE("go_unquote: \\x is a raw byte, \\u and \\U are code points in UTF-8") {
+  CHECK(unquoted(R"("\xff\x00")") == std::optional<std::string>("\xff\0"s));
+  CHECK(unquoted(R"("\u00e9")") == std::optional<std::string>("\xc3\xa9"));
+  CHECK(unquoted(R"("\u20AC")") == std::optional<std::string>("\xe2\x82\xac"));
+  CHECK(unquoted(R"("\U0001F600")") == std::optional<std::string>("\xf0\x9f\x98\x80"));
+}
+
+TEST_CASE("go_unquote: three octal digits are a byte") {
+  CHECK(unquoted(R"("\000")") == std::optional<std::string>("\0"s));
+  CHECK(unquoted(R"("\101\102")") == std::optional<std::string>("AB"));
+  CHECK(unquoted(R"("\377")") == std::optional<std::string>("\xff"));
+  CHECK(unquoted(R"("a\0011")") == std::optional<std::string>("a\x01"
+                                                              "1"));
+  // Fewer than three digits, or an 8 or 9, is no escape of Go's.
+  CHECK_FALSE(unquoted(R"("\01")").has_value());
+  CHECK_FALSE(unquoted(R"("\1")").has_value());
+  CHECK_FALSE(unquoted(R"("\018")").has_value());
+  CHECK_FALSE(unquoted(R"("\9")").has_value());
+}
+
+TEST_CASE("go_unquote: what Go's %q never writes") {
+  for (const char *text : {"", "\"", "abc", "\"abc", "abc\"", "'abc'", "\"a\"b\"", "\"\\\"",
+                           "\"\\q\"", "\"\\x4\"", "\"\\xzz\"", "\"\\u12\"", "\"\\U0001F6\""}) {
+    CAPTURE(text);
+    CHECK_FALSE(unquoted(text).has_value());
+  }
+}
+
+TEST_CASE("shell_quote: single quotes, and a quote inside closes, escapes and reopens") {
+  CHECK(shell_quote("gcc") == "'gcc'");
+  CHECK(shell_quote("/opt/my cc/gcc") == "'/opt/my cc/gcc'");
+  CHECK(shell_quote("") == "''");
+  CHECK(shell_quote("it's") == "'it'\\''s'");
+  // What a shell-free reader gets back: the word, for words without a quote.
+  CHECK(take(split_command_words(shell_quote("/opt/my cc/gcc") + " " + shell_quote("-m64"))) ==
+        Words{"/opt/my cc/gcc", "-m64"});
+}
+
+} // namespace
+} // namespace portable_ld
