@@ -9,24 +9,47 @@
 //        -> verification (verify/) -> judgement (judge/) -> reproducer (link/reproducer.h)
 //        -> log record (link/log.h) -> exit status
 //
-// Five layers, one folder and one library each, each using only those below it
-// (tests/layers/check-layers.py holds them to it):
+// Five layers, one folder and one static library each, each using only those below it
+// (tests/layers/check-layers.py holds them to it, and to this map). Every file, one line:
 //
-//   support/  no knowledge of linking: diagnostics.h (error/note/hint lines), json.h,
-//             quoting.h (Go's and the shell's words), subprocess.h (spawn, exec, signals),
-//             tar_reader.h, version.h, xdg_paths.h
-//   verify/   reads files, never judges: verify.h (Verdict, inspect_file; elf.cpp,
-//             macho.cpp, coff.cpp), go_binary.h (Go's build info, linker, runtime/cgo),
-//             glibc_hazards.h (NSS and iconv in a static image), symbol_versions.h
-//   judge/    the only place violations are worded: judge.h (Requirements, Violation,
-//             judge()), portability_policy.h (presets and limits), judge_output.h (the
-//             one judgement step: verify, judge, report, remove)
-//   link/     one link, before and after the backend: config.h (settings), arguments.h
-//             (classification), response_file.h, static_rewrite.h, link_plan.h,
-//             fuse_ld.h, backend_output.h (what the backend said), log.h, reproducer.h
-//   cli/      one file per mode: main.cpp (dispatch), wrapper.cpp (the wrapper and
-//             --launcher), check.cpp, replay.cpp, toolexec.cpp (the -toolexec guard),
-//             help.cpp; this header
+// support/   knows nothing of linking
+//   diagnostics.h         error/warning/note/hint lines in lld's shape; colour, NO_COLOR
+//   json.h                JSON strings that lose no byte of a non-UTF-8 argument or path
+//   quoting.h             Go's command splitting and %q, the shell's single quotes
+//   subprocess.h          spawn and exec without a shell, signals forwarded, exact status
+//   tar_reader.h          the ustar/PAX archives llvm::TarWriter writes
+//   version.h             portable-ld's version
+//   xdg_paths.h           the config file, the default log and the cache under XDG
+// verify/    reads files, never judges
+//   verify.h              Verdict; inspect_file(): identify, then one reader per format
+//   elf.cpp               ELF: segments, dynamic section, version needs, kind, sections
+//   macho.cpp             Mach-O: load commands, undefined symbols, kind
+//   coff.cpp              PE/COFF: imports and delay imports, checked before LLVM reads them
+//   go_binary.h           Go's build information, linker and runtime/cgo
+//   glibc_hazards.h       NSS and iconv in a static glibc image, and in ld's warnings
+//   symbol_versions.h     GLIBC_2.34 as data: split, compare, newest per family
+// judge/     the only place violations are worded
+//   judge.h               Requirements, Violation, judge(): a verdict against what was asked
+//   portability_policy.h  manylinux-style presets and version and library limits
+//   judge_output.h        the one judgement step: verify, judge, report, remove
+// link/      one link, before and after the backend
+//   config.h              settings: one table of keys, environment over file, parsed by row
+//   arguments.h           classification of a compiler-driver command line
+//   response_file.h       @file expansion (Go's %q lines, libiberty) and writing
+//   static_rewrite.h      a final link made static, each change with its reason
+//   link_plan.h           plan_link(): what runs, decided before anything runs
+//   fuse_ld.h             PORTABLE_LD_FUSE_LD: the linker, probed once and cached
+//   backend_output.h      what the backend said: why a static link failed, -###, triples
+//   log.h                 the invocation record, its result, its one-write append
+//   reproducer.h          a final link's inputs and command in a tar bundle
+// cli/       one file per mode
+//   main.cpp              picks the mode from argv
+//   wrapper.cpp           the compiler-driver wrapper, and --launcher
+//   check.cpp             portable-ld check
+//   replay.cpp            portable-ld replay
+//   toolexec.cpp          the -toolexec guard
+//   help.cpp              --help and --version
+//   cli.h                 this map, the exit codes, every mode's entry point
 //
 // Room for what comes next: hazard detection belongs in verify/ (what a file contains)
 // and its wording in judge/; diagnosing a failed link from the linker's messages and the

@@ -15,13 +15,8 @@
 #include "link/response_file.h"
 #include "support/diagnostics.h"
 #include "support/subprocess.h"
-#include "support/version.h"
-#include "verify/verify.h"
 
-#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace portable_ld {
@@ -331,6 +326,11 @@ Outcome Wrapper::verify_output(const LinkPlan &plan, const Invocation &invocatio
                 "link succeeded but its output cannot be verified: " + reason, "");
   }
   record_judgement(m_record, *judged);
+  if (!judged->rejected()) {
+    report_all(m_diagnostics, judged->violations, "", /*show_warnings=*/true);
+    return {0, Result::Ok};
+  }
+  // A violation without a hint of its own: what in the command made the link dynamic.
   std::optional<std::string> culprit = dynamic_culprit(m_record.argv_run);
   report_all(m_diagnostics, judged->violations,
              culprit ? fmt::format("'{}' in the link command makes it dynamic; remove it, or "
@@ -339,9 +339,6 @@ Outcome Wrapper::verify_output(const LinkPlan &plan, const Invocation &invocatio
                      : "the backend ignored -static; check PORTABLE_LD_CC, and 'argv_run' in "
                        "the log for the command that ran",
              /*show_warnings=*/true);
-  if (!judged->rejected()) {
-    return {0, Result::Ok};
-  }
   remove_rejected_output(m_diagnostics, *plan.output);
   return {k_exit_not_static, Result::VerifyFailed};
 }

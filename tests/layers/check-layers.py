@@ -4,8 +4,9 @@
     support <- verify <- judge <- link <- cli
 
 A file in one layer's folder may include headers of its own layer and of the layers below
-it, never above; and no two modules (a header and its .cpp) include each other, directly
-or through others. Prints every offence and exits 1, or prints a one-line summary.
+it, never above; no two modules (a header and its .cpp) include each other, directly or
+through others; and the map in src/cli/cli.h names every module. Prints every offence and
+exits 1, or prints a one-line summary.
 
 usage: check-layers.py SRC_DIR
 """
@@ -62,13 +63,21 @@ def main(src):
         if module not in state:
             visit(module)
 
+    # The map: every module named in cli.h's header comment, under its folder.
+    map_text = (src / "cli" / "cli.h").read_text()
+    for module in sorted(graph):
+        layer, name = module.split("/")
+        if not re.search(rf"^//   ({re.escape(name)}\.h|{re.escape(name)}\.cpp)\s", map_text,
+                         re.MULTILINE):
+            offences.append(f"{module}: not in the map in src/cli/cli.h (one line per file)")
+
     for offence in offences:
         print(f"check-layers: {offence}")
     if offences:
         return 1
     edges = sum(len(targets) for targets in graph.values())
     print(f"check-layers: {len(files)} files, {len(graph)} modules, {edges} include edges: "
-          f"layers respected, no cycles")
+          f"layers respected, no cycles, all in the map")
     return 0
 
 
