@@ -256,7 +256,7 @@ void judge_nss(const Verdict &verdict, const Requirements &requirements,
        std::move(hint), requirements.nss == NssPolicy::Error, requirements.nss_setting});
 }
 
-// An externally linked Go executable without runtime/cgo crashes at startup.
+// A static, externally linked Go executable without runtime/cgo crashes at startup.
 void judge_runtime_cgo(const Verdict &verdict, std::vector<Violation> &violations) {
   violations.push_back(
       {fmt::format("'{}': Go program linked externally without runtime/cgo: it crashes at "
@@ -291,9 +291,12 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
       !verdict.hazards.empty() && verdict.is_static()) {
     judge_nss(verdict, requirements, violations);
   }
+  // Only a static image dies without runtime/cgo: a dynamic one starts through libc's
+  // loader and runs (tests/go/external-link-dynamic-without-runtime-cgo-runs.test), so
+  // failing it would fail a link that works with plain gcc.
   if (verdict.go && verdict.go->linker == GoLinker::External &&
-      verdict.go->runtime_cgo == GoBinary::RuntimeCgo::Absent &&
-      verdict.is_executable()) {
+      verdict.go->runtime_cgo == GoBinary::RuntimeCgo::Absent && verdict.is_executable() &&
+      verdict.is_static()) {
     judge_runtime_cgo(verdict, violations);
   }
   if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic &&

@@ -90,5 +90,27 @@ TEST_CASE("judge: the output's architecture against GOARCH") {
   CHECK(judge(elf_verdict(Linkage::None, ImageKind::Relocatable), requirements).empty());
 }
 
+TEST_CASE("judge: runtime/cgo is required of a static external Go executable only") {
+  Verdict verdict = elf_verdict(Linkage::Static);
+  verdict.go.emplace();
+  verdict.go->linker = GoLinker::External;
+  verdict.go->runtime_cgo = GoBinary::RuntimeCgo::Absent;
+  std::vector<Violation> violations = judge(verdict, Requirements{});
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].fatal);
+  CHECK(violations[0].message ==
+        "'app': Go program linked externally without runtime/cgo: it crashes at startup");
+
+  // A dynamic one starts through libc's loader, and Go's internal linker needs none.
+  CHECK(judge(elf_verdict(Linkage::Dynamic), Requirements{}).empty());
+  verdict.linkage = Linkage::Dynamic;
+  CHECK(judge(verdict, Requirements{}).empty());
+  verdict.linkage = Linkage::StaticPie;
+  verdict.kind = ImageKind::PieExecutable;
+  CHECK(judge(verdict, Requirements{}).size() == 1);
+  verdict.go->linker = GoLinker::Internal;
+  CHECK(judge(verdict, Requirements{}).empty());
+}
+
 } // namespace
 } // namespace portable_ld
