@@ -141,7 +141,8 @@ llvm::Error read_segments(const llvm::object::ELFFile<ELFT> &elf, llvm::StringRe
 // A DT_NEEDED, DT_RPATH or DT_RUNPATH entry: its tag and its offset in DT_STRTAB.
 using DynamicString = std::pair<int64_t, uint64_t>;
 
-// Appends the strings `entries` name in `strings` (DT_STRTAB) to the verdict, in order.
+// Appends the strings `entries` name in `strings` (DT_STRTAB) to the verdict, in order;
+// a search path as its directories.
 llvm::Error read_dynamic_strings(llvm::StringRef strings, const std::vector<DynamicString> &entries,
                                  Verdict &verdict) {
   for (auto [tag, offset] : entries) {
@@ -150,11 +151,19 @@ llvm::Error read_dynamic_strings(llvm::StringRef strings, const std::vector<Dyna
                                      "dynamic string offset 0x%llx is past DT_STRSZ",
                                      static_cast<unsigned long long>(offset));
     }
-    std::string value = strings.substr(offset).split('\0').first.str();
-    (tag == DT_NEEDED  ? verdict.needed
-     : tag == DT_RPATH ? verdict.rpath
-                       : verdict.runpath)
-        .push_back(std::move(value));
+    llvm::StringRef value = strings.substr(offset).split('\0').first;
+    if (tag == DT_NEEDED) {
+      verdict.needed.push_back(value.str());
+      continue;
+    }
+    // A search path: one element per directory, as the loader reads it; an empty one is
+    // the working directory and stays.
+    llvm::SmallVector<llvm::StringRef, 4> directories;
+    value.split(directories, ':', /*MaxSplit=*/-1, /*KeepEmpty=*/true);
+    std::vector<std::string> &list = tag == DT_RPATH ? verdict.rpath : verdict.runpath;
+    for (llvm::StringRef directory : directories) {
+      list.push_back(directory.str());
+    }
   }
   return llvm::Error::success();
 }
