@@ -8,6 +8,7 @@
 #include "llvm/Object/Binary.h"
 #include "llvm/Object/MachOUniversal.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/ErrorHandling.h"
 
 namespace portable_ld {
@@ -64,6 +65,26 @@ const char *to_string(Linkage linkage) {
   llvm_unreachable("unknown Linkage");
 }
 
+namespace {
+
+// A Plan 9 a.out header: a big-endian magic _MAGIC(f, b) = f | ((4*b)*b + 7), with f 0 or
+// HDR_MAGIC (0x8000, a 64-bit target), for the architectures Go builds for plan9/
+// (386: b = 11, amd64: 26, arm: 20).
+bool is_plan9_executable(llvm::StringRef data) {
+  if (data.size() < 32) {
+    return false;
+  }
+  uint32_t magic = llvm::support::endian::read32be(data.data()) & ~0x8000u;
+  for (uint32_t b = 1; b < 64; ++b) {
+    if (magic == 4 * b * b + 7) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
 llvm::Expected<Verdict> inspect_file(const std::string &path) {
   auto file_error = [&](const llvm::Twine &reason) {
     return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
@@ -94,7 +115,16 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
   case llvm::file_magic::macho_kext_bundle:
   case llvm::file_magic::macho_dsym_companion:
   case llvm::file_magic::pecoff_executable:
+    break;
   case llvm::file_magic::coff_object:
+    // LLVM takes any file that starts with two zero bytes for a COFF object of machine
+    // IMAGE_FILE_MACHINE_UNKNOWN: a file of zeros, a Plan 9 a.out. No target links one.
+    if (llvm::StringRef data = (*buffer)->getBuffer();
+        data.size() >= 2 && data[0] == 0 && data[1] == 0) {
+      return file_error(is_plan9_executable(data)
+                            ? "a Plan 9 a.out executable, not an ELF, Mach-O or PE/COFF file"
+                            : "not an ELF, Mach-O or PE/COFF file");
+    }
     break;
   case llvm::file_magic::macho_universal_binary:
     return file_error("universal (fat) Mach-O files are not checked yet; extract one "
