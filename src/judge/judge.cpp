@@ -187,6 +187,25 @@ void judge_portability(const Verdict &verdict, const PortabilityPolicy &policy,
   judge_libraries(verdict, policy, violations);
 }
 
+// What a file that is not a linked image is, and where the image is.
+const char *not_an_image_hint(ImageKind kind) {
+  switch (kind) {
+  case ImageKind::DebugCompanion:
+  case ImageKind::DsymCompanion:
+    return "a separate debug file only describes an image: check the image itself";
+  case ImageKind::Core:
+    return "a core dump is a process's memory, not a program: check the program itself";
+  case ImageKind::Executable:
+  case ImageKind::PieExecutable:
+  case ImageKind::SharedLibrary:
+  case ImageKind::Bundle:
+  case ImageKind::Relocatable:
+  case ImageKind::Other:
+    break;
+  }
+  return "a final link must produce an executable; -r or -c makes an object file";
+}
+
 // A static request whose output is dynamic, or no linked image at all.
 void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
   if (verdict.linkage == Linkage::None) {
@@ -194,8 +213,7 @@ void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
                                       "file, not a linked image",
                                       verdict.path, verdict.kind_name()),
                           {},
-                          "a final link must produce an executable; -r or -c makes an "
-                          "object file"});
+                          not_an_image_hint(verdict.kind)});
     return;
   }
   // ELF gets its hint from the caller, who knows whether a link or a Go build is to

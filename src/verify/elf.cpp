@@ -402,6 +402,24 @@ llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
   return llvm::Error::success();
 }
 
+// A separate debug file (objcopy --only-keep-debug, /usr/lib/debug/.build-id/*.debug):
+// the image's program headers and section headers, but of its loaded sections only the
+// notes keep their bytes; the code is SHT_NOBITS. Its segments point past its end.
+template <class ELFT>
+bool is_debug_companion(typename ELFT::ShdrRange sections) {
+  bool stripped_code = false;
+  for (const typename ELFT::Shdr &section : sections) {
+    if (!(section.sh_flags & SHF_ALLOC)) {
+      continue;
+    }
+    if (section.sh_type != SHT_NOBITS && section.sh_type != SHT_NOTE) {
+      return false;
+    }
+    stripped_code |= section.sh_type == SHT_NOBITS && (section.sh_flags & SHF_EXECINSTR);
+  }
+  return stripped_code;
+}
+
 template <class ELFT>
 llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object) {
   const llvm::object::ELFFile<ELFT> &elf = object.getELFFile();
@@ -411,6 +429,15 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   verdict.format_name = object.getFileFormatName().str();
   verdict.arch = goarch_for(elf.getHeader().e_machine, ELFT::Is64Bits,
                             ELFT::TargetEndianness == llvm::support::little);
+  auto sections = elf.sections();
+  if (!sections) {
+    return sections.takeError();
+  }
+  if (is_debug_companion<ELFT>(*sections)) {
+    verdict.kind = ImageKind::DebugCompanion;
+    verdict.linkage = Linkage::None;
+    return verdict;
+  }
   ElfFacts facts;
   if (llvm::Error error = read_segments(elf, file, verdict, facts)) {
     return error;
@@ -419,10 +446,6 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     if (llvm::Error error = read_dynamic(elf, file, verdict, facts)) {
       return error;
     }
-  }
-  auto sections = elf.sections();
-  if (!sections) {
-    return sections.takeError();
   }
   if (llvm::Error error = read_undefined_symbols(elf, *sections, verdict)) {
     return error;

@@ -41,6 +41,8 @@ const char *to_string(ImageKind kind) {
     return "core";
   case ImageKind::DsymCompanion:
     return "dsym-companion";
+  case ImageKind::DebugCompanion:
+    return "debug-companion";
   case ImageKind::Other:
     return "other";
   }

@@ -46,6 +46,7 @@ enum class ImageKind {
   Relocatable,   // an object file
   Core,
   DsymCompanion, // Mach-O MH_DSYM
+  DebugCompanion, // ELF separate debug file (objcopy --only-keep-debug)
   Other,         // a header value portable-ld has no name for (Verdict::other_kind)
 };
 const char *to_string(ImageKind kind); // "executable", "pie-executable", ...
