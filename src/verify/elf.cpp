@@ -339,7 +339,8 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
       continue;
     }
     std::string_view bytes(contents->data(), contents->size());
-    if (*name == ".gopclntab") {
+    // Go's internal linker names them .data.rel.ro.* in a PIE.
+    if (*name == ".gopclntab" || *name == ".data.rel.ro.gopclntab") {
       go.function_names = bytes;
     } else if (*name == ".rodata" || name->startswith(".rodata.")) {
       go.rodata.push_back(bytes);
@@ -347,7 +348,7 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
       go.build_info = bytes;
     } else if (*name == ".comment") {
       go.comment = bytes;
-    } else if (*name == ".gosymtab") {
+    } else if (*name == ".gosymtab" || *name == ".data.rel.ro.gosymtab") {
       go.has_gosymtab = true;
     } else if (*name == ".note.go.buildid") {
       go.has_go_note = true;
@@ -454,6 +455,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     return verdict;
   }
   read_sections(elf, *sections, file, facts);
+  facts.go.self_contained = verdict.interpreter.empty() && verdict.needed.empty();
   verdict.go = describe_go_binary(facts.go);
   verdict.linkage = linkage_of(verdict);
   // NSS and iconv load shared modules only in glibc: a static musl image has none of

@@ -177,9 +177,11 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
 
   // Only an external link needs runtime/cgo (and only it is judged): other binaries are
   // spared a scan of .rodata. Nor does a -linkshared program, whose runtime (and
-  // runtime/cgo) lives in a Go shared library: it has no .gopclntab of its own.
+  // runtime/cgo) lives in a Go shared library: it has no Go function table of its own,
+  // and needs libraries. (An externally linked PIE has none either: the linker merges
+  // it into .data.rel.ro; but a static one needs nothing, so its runtime is in it.)
   if (go.linker == GoLinker::External && !sections.rodata.empty() &&
-      !sections.function_names.empty()) {
+      (!sections.function_names.empty() || sections.self_contained)) {
     // Not .gopclntab: its file table names runtime's own cgo.go ("runtime/cgo.go").
     bool present = std::any_of(sections.rodata.begin(), sections.rodata.end(),
                                [](std::string_view bytes) {

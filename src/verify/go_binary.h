@@ -49,7 +49,7 @@ struct GoBinary {
 // The sections of one Go binary (views into the mapped file; empty when absent).
 struct GoSections {
   std::string_view build_info;     // .go.buildinfo
-  std::string_view function_names; // .gopclntab
+  std::string_view function_names; // .gopclntab (.data.rel.ro.gopclntab in a PIE)
   // .rodata and .rodata.*: C string constants (mold keeps merged strings apart, in
   // .rodata.str; GNU ld and lld merge them into .rodata).
   std::vector<std::string_view> rodata;
@@ -57,6 +57,9 @@ struct GoSections {
   bool has_gosymtab = false;       // .gosymtab
   bool has_go_note = false;        // .note.go.buildid
   bool has_section_headers = true;
+  // The image needs no loader and no library: the Go runtime, runtime/cgo included, can
+  // only be in it (a -linkshared program keeps it in a Go shared library).
+  bool self_contained = false;
 };
 
 // nullopt when nothing marks the file as a Go program.
