@@ -223,9 +223,9 @@ void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
   case Format::Elf:
     break;
   case Format::MachO:
-    hint = "Apple supports no static executables: an image counts as static when its "
-           "only dylib is /usr/lib/libSystem.B.dylib; link the others from static "
-           "archives";
+    hint = "Apple supports no static executables: an image counts as static when it "
+           "loads only macOS's own dylibs (/usr/lib, /System/Library); link the others "
+           "from static archives";
     break;
   case Format::Coff:
     hint = "an image counts as static when it imports only Windows system DLLs; link "

@@ -74,7 +74,7 @@ llvm::Expected<StaticRewrite> rewrite_for_static(const Invocation &invocation) {
   if (invocation.targets_darwin) {
     // Apple's linker cannot link a static executable (it rejects -static without a
     // custom crt): the request is met by verification alone, which accepts an image
-    // whose only dylib is libSystem (verify/macho.cpp).
+    // that loads only macOS's own dylibs (verify/macho.cpp).
     rewrite.args = invocation.args;
     return rewrite;
   }

@@ -2,8 +2,8 @@
 //
 // Mach-O: LC_LOAD_DYLINKER, the LC_*_DYLIB family, LC_RPATH, undefined symbols, filetype
 // and cputype. Apple supports no static executables, so portable-ld calls a Mach-O image
-// static when it depends on libSystem alone (docs/verdicts.md); one with no dylinker and
-// no dylibs at all (a kernel, a preload image) is static too.
+// static when it depends on macOS's own libraries alone (docs/verdicts.md); one with no
+// dylinker and no dylibs at all (a kernel, a preload image) is static too.
 #include "verify/verify.h"
 
 #include "llvm/Object/MachO.h"
@@ -12,7 +12,13 @@ namespace portable_ld {
 
 namespace {
 
-constexpr llvm::StringRef k_libsystem = "/usr/lib/libSystem.B.dylib";
+// macOS's own libraries: /usr/lib (closed to everyone but Apple by System Integrity
+// Protection since 10.11) and /System/Library (its frameworks). Every Go program for
+// darwin loads libSystem, Go >= 1.23 also libresolv, and crypto/x509 CoreFoundation and
+// Security: as Windows' system DLLs, they are the platform, not a dependency to ship.
+bool is_platform_dylib(llvm::StringRef install_name) {
+  return install_name.startswith("/usr/lib/") || install_name.startswith("/System/Library/");
+}
 
 std::string goarch_for(uint32_t cputype) {
   switch (cputype) {
@@ -105,7 +111,7 @@ llvm::Error read_undefined_symbols(const llvm::object::MachOObjectFile &object,
   return llvm::Error::success();
 }
 
-// filetype -> kind, and the linkage: libSystem alone counts as static.
+// filetype -> kind, and the linkage: the platform's dylibs alone count as static.
 void read_kind(uint32_t filetype, uint32_t flags, Verdict &verdict) {
   using namespace llvm::MachO;
   switch (filetype) {
@@ -138,7 +144,7 @@ void read_kind(uint32_t filetype, uint32_t flags, Verdict &verdict) {
     break;
   }
   bool system_only = std::all_of(verdict.needed.begin(), verdict.needed.end(),
-                                 [](const std::string &dylib) { return dylib == k_libsystem; });
+                                 [](const std::string &dylib) { return is_platform_dylib(dylib); });
   verdict.linkage = (system_only && verdict.kind != ImageKind::SharedLibrary &&
                          verdict.kind != ImageKind::Bundle)
                         ? Linkage::Static
