@@ -87,7 +87,9 @@ std::optional<std::string> goarch_of_triple(const std::string &triple) {
   if (arch == "x86_64") {
     return llvm::StringRef(triple).contains("gnux32") ? "x32" : "amd64";
   }
-  if (arch == "aarch64") {
+  // Apple's clang says arm64 (arm64e for its pointer-authenticating variant), before the
+  // 32-bit "arm*" below could take it.
+  if (arch == "aarch64" || arch.startswith("arm64")) {
     return "arm64";
   }
   if (arch == "i386" || arch == "i486" || arch == "i586" || arch == "i686") {

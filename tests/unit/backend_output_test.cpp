@@ -45,6 +45,10 @@ TEST_CASE("goarch_of_triple: every architecture it knows") {
 TEST_CASE("goarch_of_triple: -dumpmachine's newline, and what it does not know") {
   CHECK(goarch_of_triple("x86_64-linux-gnu\n") == std::optional<std::string>("amd64"));
   CHECK(goarch_of_triple("  aarch64-linux-gnu \n") == std::optional<std::string>("arm64"));
+  // Apple's clang on Apple silicon: arm64 is not 32-bit arm.
+  CHECK(goarch_of_triple("arm64-apple-darwin23.1.0") == std::optional<std::string>("arm64"));
+  CHECK(goarch_of_triple("arm64e-apple-darwin") == std::optional<std::string>("arm64"));
+  CHECK(goarch_of_triple("armv7a-linux-gnueabihf") == std::optional<std::string>("arm"));
   CHECK_FALSE(goarch_of_triple("").has_value());
   CHECK_FALSE(goarch_of_triple("sparc64-linux-gnu").has_value());
   CHECK_FALSE(goarch_of_triple("powerpc-linux-gnu").has_value());
