@@ -12,9 +12,11 @@
 #include "verify/glibc_hazards.h"
 #include "verify/verify.h"
 
+#include <cstring>
 #include <map>
 
 #include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Support/Endian.h"
 
 namespace portable_ld {
 
@@ -284,6 +286,235 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
       });
 }
 
+// The dynamic symbols seen through PT_DYNAMIC, as the loader sees them, for an image
+// without section headers (the loader needs none; `strip --strip-section-headers`,
+// sstrip, packers). Every address is mapped through the PT_LOAD segments and every
+// table bounded by the file before it is read: counts come from the file.
+template <class ELFT>
+class DynamicSymbols {
+public:
+  DynamicSymbols(const llvm::object::ELFFile<ELFT> &elf, llvm::StringRef file)
+      : m_elf(elf), m_file(file) {}
+
+  llvm::Error read(Verdict &verdict);
+
+private:
+  // The entries this reads into m_tags.
+  llvm::Error read_tags();
+  // The undefined ones of `symbols` (DT_SYMTAB's bytes), with their versions.
+  void add_undefined(llvm::StringRef symbols, llvm::StringRef strings, llvm::StringRef versyms,
+                     Verdict &verdict) const;
+  uint32_t word(const char *at) const {
+    return llvm::support::endian::read<uint32_t, ELFT::TargetEndianness>(at);
+  }
+  uint16_t half(const char *at) const {
+    return llvm::support::endian::read<uint16_t, ELFT::TargetEndianness>(at);
+  }
+  // `size` bytes at virtual address `address`, inside the file.
+  llvm::Expected<llvm::StringRef> at(uint64_t address, uint64_t size, const char *what) const {
+    auto mapped = m_elf.toMappedAddr(address);
+    if (!mapped) {
+      return mapped.takeError();
+    }
+    return file_slice(m_file, static_cast<uint64_t>(*mapped - m_elf.base()), size, what);
+  }
+  // The number of dynamic symbols, from DT_HASH and DT_GNU_HASH.
+  llvm::Expected<uint64_t> symbol_count() const;
+  llvm::Expected<uint64_t> gnu_hash_count(uint64_t table) const;
+  // DT_VERNEED's entries: version index -> "GLIBC_2.14" in "libc.so.6".
+  llvm::Error read_version_needs(llvm::StringRef strings);
+
+  const llvm::object::ELFFile<ELFT> &m_elf;
+  llvm::StringRef m_file;
+  std::map<int64_t, uint64_t> m_tags; // the dynamic entries this reads, by tag
+  std::map<unsigned, VersionNeed> m_needs;
+};
+
+template <class ELFT>
+llvm::Expected<uint64_t> DynamicSymbols<ELFT>::gnu_hash_count(uint64_t table) const {
+  auto header = at(table, 16, "DT_GNU_HASH");
+  if (!header) {
+    return header.takeError();
+  }
+  uint64_t nbuckets = word(header->data()), symoffset = word(header->data() + 4);
+  uint64_t bloom_bytes = uint64_t(word(header->data() + 8)) * (ELFT::Is64Bits ? 8 : 4);
+  auto buckets = at(table + 16 + bloom_bytes, nbuckets * 4, "DT_GNU_HASH buckets");
+  if (!buckets) {
+    return buckets.takeError();
+  }
+  uint64_t last = 0;
+  for (uint64_t i = 0; i < nbuckets; ++i) {
+    last = std::max<uint64_t>(last, word(buckets->data() + 4 * i));
+  }
+  if (last < symoffset) {
+    return symoffset; // no hashed symbol: only the unhashed ones below symoffset
+  }
+  // The chain of the last bucket ends at the entry whose low bit is set.
+  uint64_t chain = table + 16 + bloom_bytes + nbuckets * 4;
+  for (uint64_t index = last;; ++index) {
+    auto value = at(chain + 4 * (index - symoffset), 4, "DT_GNU_HASH chain");
+    if (!value) {
+      return value.takeError();
+    }
+    if (word(value->data()) & 1) {
+      return index + 1;
+    }
+  }
+}
+
+template <class ELFT>
+llvm::Expected<uint64_t> DynamicSymbols<ELFT>::symbol_count() const {
+  // DT_HASH counts every symbol. DT_GNU_HASH counts up to the last hashed (defined) one:
+  // a linker may place undefined symbols after it (Free Pascal's, with an empty table),
+  // so with both the larger count holds.
+  uint64_t count = 0;
+  if (auto hash = m_tags.find(DT_HASH); hash != m_tags.end()) {
+    auto header = at(hash->second, 8, "DT_HASH");
+    if (!header) {
+      return header.takeError();
+    }
+    count = word(header->data() + 4); // nchain: one per symbol
+  }
+  if (auto gnu = m_tags.find(DT_GNU_HASH); gnu != m_tags.end()) {
+    auto gnu_count = gnu_hash_count(gnu->second);
+    if (!gnu_count) {
+      return gnu_count.takeError();
+    }
+    count = std::max(count, *gnu_count);
+  }
+  return count;
+}
+
+template <class ELFT>
+llvm::Error DynamicSymbols<ELFT>::read_version_needs(llvm::StringRef strings) {
+  auto need = m_tags.find(DT_VERNEED), count = m_tags.find(DT_VERNEEDNUM);
+  if (need == m_tags.end() || count == m_tags.end()) {
+    return llvm::Error::success();
+  }
+  auto name = [&](uint64_t offset) {
+    return offset < strings.size() ? strings.substr(offset).split('\0').first.str() : "";
+  };
+  // Each entry and each auxiliary entry takes 16 bytes of the file: no more of them can
+  // be read than fit in it, whatever the counts say.
+  uint64_t budget = m_file.size() / 16;
+  uint64_t address = need->second;
+  for (uint64_t i = 0; i < count->second && budget > 0; ++i, --budget) {
+    auto entry = at(address, 16, "DT_VERNEED");
+    if (!entry) {
+      return entry.takeError();
+    }
+    std::string file = name(word(entry->data() + 4));
+    uint64_t aux = address + word(entry->data() + 8);
+    for (uint16_t j = 0, n = half(entry->data() + 2); j < n && budget > 0; ++j, --budget) {
+      auto vernaux = at(aux, 16, "DT_VERNEED auxiliary entry");
+      if (!vernaux) {
+        return vernaux.takeError();
+      }
+      m_needs[half(vernaux->data() + 6) & VERSYM_VERSION] = {
+          name(word(vernaux->data() + 8)), file,
+          (half(vernaux->data() + 4) & VER_FLG_WEAK) != 0};
+      aux += word(vernaux->data() + 12);
+    }
+    uint32_t next = word(entry->data() + 12);
+    if (next == 0) {
+      break;
+    }
+    address += next;
+  }
+  return llvm::Error::success();
+}
+
+template <class ELFT>
+llvm::Error DynamicSymbols<ELFT>::read_tags() {
+  auto entries = m_elf.dynamicEntries();
+  if (!entries) {
+    return entries.takeError();
+  }
+  for (const typename ELFT::Dyn &entry : *entries) {
+    switch (entry.getTag()) {
+    case DT_SYMTAB:
+    case DT_STRTAB:
+    case DT_STRSZ:
+    case DT_HASH:
+    case DT_GNU_HASH:
+    case DT_VERSYM:
+    case DT_VERNEED:
+    case DT_VERNEEDNUM:
+      m_tags[entry.getTag()] = entry.getVal();
+      break;
+    default:
+      break;
+    }
+  }
+  return llvm::Error::success();
+}
+
+template <class ELFT>
+llvm::Error DynamicSymbols<ELFT>::read(Verdict &verdict) {
+  if (llvm::Error error = read_tags()) {
+    return error;
+  }
+  if (!m_tags.count(DT_SYMTAB) || !m_tags.count(DT_STRTAB)) {
+    return llvm::Error::success();
+  }
+  auto strings = at(m_tags[DT_STRTAB], m_tags[DT_STRSZ], "DT_STRTAB");
+  if (!strings) {
+    return strings.takeError();
+  }
+  auto count = symbol_count();
+  if (!count) {
+    return count.takeError();
+  }
+  constexpr uint64_t k_symbol_size = sizeof(typename ELFT::Sym);
+  if (*count > m_file.size() / k_symbol_size) {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "the dynamic symbol table lies outside the file");
+  }
+  auto symbols = at(m_tags[DT_SYMTAB], *count * k_symbol_size, "DT_SYMTAB");
+  if (!symbols) {
+    return symbols.takeError();
+  }
+  llvm::StringRef versyms;
+  if (auto versym = m_tags.find(DT_VERSYM); versym != m_tags.end()) {
+    auto table = at(versym->second, *count * 2, "DT_VERSYM");
+    if (!table) {
+      return table.takeError();
+    }
+    versyms = *table;
+  }
+  if (llvm::Error error = read_version_needs(*strings)) {
+    return error;
+  }
+  add_undefined(*symbols, *strings, versyms, verdict);
+  return llvm::Error::success();
+}
+
+template <class ELFT>
+void DynamicSymbols<ELFT>::add_undefined(llvm::StringRef symbols, llvm::StringRef strings,
+                                         llvm::StringRef versyms, Verdict &verdict) const {
+  constexpr uint64_t k_symbol_size = sizeof(typename ELFT::Sym);
+  // Entry 0 is the reserved null symbol. Symbols are copied out: nothing in the file
+  // promises alignment.
+  for (uint64_t index = 1; index < symbols.size() / k_symbol_size; ++index) {
+    typename ELFT::Sym symbol;
+    std::memcpy(&symbol, symbols.data() + index * k_symbol_size, k_symbol_size);
+    if (!symbol.isUndefined()) {
+      continue;
+    }
+    std::string name = symbol.st_name < strings.size()
+                           ? strings.substr(symbol.st_name).split('\0').first.str()
+                           : "";
+    verdict.undefined.push_back(name);
+    if (!versyms.empty()) {
+      auto found = m_needs.find(half(versyms.data() + 2 * index) & VERSYM_VERSION);
+      if (found != m_needs.end()) {
+        verdict.versioned.push_back(
+            {name, found->second.name, found->second.file, found->second.weak});
+      }
+    }
+  }
+}
+
 // e_type -> kind. False for what is not a linked image (its linkage is None and nothing
 // more is read): relocatable objects, cores and unknown types.
 template <class ELFT>
@@ -448,7 +679,11 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
       return error;
     }
   }
-  if (llvm::Error error = read_undefined_symbols(elf, *sections, verdict)) {
+  if (sections->empty() && facts.has_dynamic) {
+    if (llvm::Error error = DynamicSymbols<ELFT>(elf, file).read(verdict)) {
+      return error;
+    }
+  } else if (llvm::Error error = read_undefined_symbols(elf, *sections, verdict)) {
     return error;
   }
   if (!read_kind(elf, facts, verdict)) {
