@@ -102,7 +102,10 @@ void print_text(const Verdict &verdict) {
     }
   }
   if (!verdict.hazards.empty()) {
-    fmt::print("  needs glibc's shared NSS at run time: {}\n", describe(verdict.hazards));
+    fmt::print("  loads glibc's shared objects at run time: {}\n", describe(verdict.hazards));
+    fmt::print("  pinned to glibc {}\n", verdict.glibc_version.empty()
+                                              ? "as linked (version not in the image)"
+                                              : verdict.glibc_version);
   }
   if (verdict.go) {
     print_go(*verdict.go);

@@ -26,7 +26,8 @@
 //   macho.cpp             Mach-O: load commands, undefined symbols, kind
 //   coff.cpp              PE/COFF: imports and delay imports, checked before LLVM reads them
 //   go_binary.h           Go's build information, linker and runtime/cgo
-//   glibc_hazards.h       NSS and iconv in a static glibc image, and in ld's warnings
+//   glibc_hazards.h       NSS, iconv and dlopen in a static glibc image, and in ld's warnings
+//   call_sites.h          direct calls to given addresses in x86 and arm64 machine code
 //   symbol_versions.h     GLIBC_2.34 as data: split, compare, newest per family
 // judge/     the only place violations are worded
 //   judge.h               Requirements, Violation, judge(): a verdict against what was asked

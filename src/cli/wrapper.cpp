@@ -311,7 +311,11 @@ Outcome Wrapper::verify_output(const LinkPlan &plan, const Invocation &invocatio
   }
 
   Clock::time_point verify_start = Clock::now();
-  llvm::Expected<JudgedOutput> judged = judge_output(*plan.output, requirements, linker_output);
+  std::optional<std::string_view> read_output;
+  if (plan.stderr_mode == StderrMode::Tee) {
+    read_output = linker_output;
+  }
+  llvm::Expected<JudgedOutput> judged = judge_output(*plan.output, requirements, read_output);
   m_record.verify_ms = ms_since(verify_start);
   if (!judged) {
     std::string reason = llvm::toString(judged.takeError());

@@ -81,6 +81,31 @@ std::string newest_versions_of(const Verdict &verdict, const std::string &family
   return newest;
 }
 
+// How to meet a glibc floor. Static linking only where it would not pin the program to
+// this glibc instead (verify/glibc_hazards.h): not when it calls getaddrinfo or dlopen.
+std::string floor_hint(const Verdict &verdict) {
+  std::string hint = "link against an older glibc and libstdc++ (a sysroot or container of "
+                     "the oldest target)";
+  std::vector<std::string> pinning;
+  bool lookups = false;
+  for (const std::string &symbol : verdict.undefined) {
+    lookups |= is_presence_hazard(symbol) && hazard_kind_of(symbol) == HazardKind::Nss;
+    if (is_hazard_function(symbol) &&
+        std::find(pinning.begin(), pinning.end(), symbol) == pinning.end()) {
+      pinning.push_back(symbol);
+    }
+  }
+  if (pinning.empty()) {
+    return hint + ", or link statically (PORTABLE_LD_STATIC=1)";
+  }
+  std::sort(pinning.begin(), pinning.end());
+  return fmt::format("{}; linking statically would not help: it calls {}, which would pin a "
+                     "static image to this glibc{}",
+                     hint, fmt::join(pinning, ", "),
+                     verdict.go && lookups ? " (for Go's net and os/user, -tags netgo,osusergo avoid it)"
+                                           : "");
+}
+
 std::string policy_name(const PortabilityPolicy &policy) {
   return policy.preset.empty() ? "the policy" : "policy " + policy.preset;
 }
@@ -148,12 +173,9 @@ void judge_versions(const Verdict &verdict, const PortabilityPolicy &policy, boo
          "check those symbols before use",
          false});
   } else {
-    violations.push_back(
-        {fmt::format("'{}': needs {}, newer than {} allows", verdict.path,
-                     fmt::join(needs, ", "), policy_name(policy)),
-         std::move(notes),
-         "link against an older glibc and libstdc++ (a sysroot or container of the oldest "
-         "target), or link statically (PORTABLE_LD_STATIC=1)"});
+    violations.push_back({fmt::format("'{}': needs {}, newer than {} allows", verdict.path,
+                                      fmt::join(needs, ", "), policy_name(policy)),
+                          std::move(notes), floor_hint(verdict)});
   }
 }
 
@@ -246,32 +268,123 @@ void judge_static(const Verdict &verdict, std::vector<Violation> &violations) {
        std::move(notes), std::move(hint)});
 }
 
-// A static glibc image that still loads glibc's shared NSS or iconv modules.
-void judge_nss(const Verdict &verdict, const Requirements &requirements,
-               std::vector<Violation> &violations) {
+// How to avoid each hazard, true for this image: by kind, and by who calls the function.
+std::string hazard_fixes(const Verdict &verdict) {
   std::vector<std::string> fixes;
-  bool other = false;
-  for (const Hazard &hazard : verdict.hazards) {
-    std::string fix = hazard.package == "net"       ? "-tags netgo (or GODEBUG=netdns=go) for net"
-                      : hazard.package == "os/user" ? "-tags osusergo for os/user"
-                                                    : "";
-    if (fix.empty()) {
-      other = true;
-    } else if (std::find(fixes.begin(), fixes.end(), fix) == fixes.end()) {
+  auto add = [&](std::string fix) {
+    if (std::find(fixes.begin(), fixes.end(), fix) == fixes.end()) {
       fixes.push_back(std::move(fix));
     }
+  };
+  for (const Hazard &hazard : verdict.hazards) {
+    switch (hazard.kind()) {
+    case HazardKind::Nss:
+      if (hazard.package == "net") {
+        add("for net, build with -tags netgo (or GODEBUG=netdns=go)");
+      } else if (hazard.package == "os/user") {
+        add("for os/user, build with -tags osusergo");
+      } else if (verdict.uses_libstdcxx) {
+        add("for the lookups, link dynamically with a glibc floor (PORTABLE_LD_MAX_GLIBC); "
+            "musl-gcc cannot build it, having no C++ library");
+      } else {
+        add("for the lookups in C, link with musl (musl-gcc, package musl-tools), which "
+            "has no NSS");
+      }
+      break;
+    case HazardKind::Dlopen:
+      add(fmt::format("dlopen{} cannot be made portable in a static glibc image: link "
+                      "dynamically with a glibc floor (PORTABLE_LD_MAX_GLIBC), or drop the "
+                      "library it loads",
+                      hazard.package.empty() ? "" : " (" + hazard.package + ")"));
+      break;
+    case HazardKind::Iconv:
+      if (hazard.package == "libstdc++") {
+        add("libstdc++ calls iconv_open only for a named locale (std::locale(\"...\")) "
+            "whose numeric punctuation is multibyte: a program that keeps the \"C\" locale "
+            "never loads a gconv module");
+      } else {
+        add("iconv_open loads a gconv module for every charset but UTF-8, UTF-16/32, "
+            "UCS-2/4 and ASCII, which glibc converts itself: convert the others another "
+            "way, or link dynamically");
+      }
+      break;
+    }
   }
-  std::string hint = fixes.empty() ? "" : fmt::format("build with {}", fmt::join(fixes, ", "));
-  if (other) {
-    hint += std::string(hint.empty() ? "" : "; ") +
-            "link with musl (musl-gcc, package musl-tools), which has no NSS";
+  return fmt::format("{}", fmt::join(fixes, "; "));
+}
+
+// What the hazards do, in one note, naming the objects they load.
+std::string hazard_consequence(const Verdict &verdict) {
+  std::vector<std::string> objects;
+  for (HazardKind kind : {HazardKind::Nss, HazardKind::Iconv, HazardKind::Dlopen}) {
+    if (std::any_of(verdict.hazards.begin(), verdict.hazards.end(),
+                    [&](const Hazard &hazard) { return hazard.kind() == kind; })) {
+      objects.push_back(kind == HazardKind::Nss     ? "NSS modules (libnss_*.so)"
+                        : kind == HazardKind::Iconv ? "gconv modules"
+                                                    : "the libraries it dlopens");
+    }
+  }
+  return fmt::format("{} link against the running system's libc.so.6: where glibc is not {}, "
+                     "the process aborts when one is loaded (_dl_call_libc_early_init: "
+                     "Assertion 'sym != NULL' failed)",
+                     fmt::join(objects, ", "),
+                     verdict.glibc_version.empty() ? "the one it was linked with"
+                                                   : verdict.glibc_version);
+}
+
+// libstdc++'s iconv_open is called only for some named locales: a hazard worth a warning,
+// not proof that the program leaves its glibc.
+bool only_libstdcxx_iconv(const std::vector<Hazard> &hazards) {
+  return std::all_of(hazards.begin(), hazards.end(), [](const Hazard &hazard) {
+    return hazard.kind() == HazardKind::Iconv && hazard.package == "libstdc++";
+  });
+}
+
+// A static glibc image that still loads glibc's shared objects, under a static request.
+void judge_hazards(const Verdict &verdict, const Requirements &requirements,
+                   std::vector<Violation> &violations) {
+  violations.push_back(
+      {fmt::format("'{}': static, but loads glibc's shared objects at run time: {}",
+                   verdict.path, describe(verdict.hazards)),
+       {hazard_consequence(verdict)},
+       hazard_fixes(verdict),
+       requirements.nss == NssPolicy::Error,
+       requirements.nss_setting});
+}
+
+// A glibc floor on a static image pinned to one glibc: met only by that very version.
+bool judge_pinned_floor(const Verdict &verdict, const PortabilityPolicy &policy,
+                        std::vector<Violation> &violations) {
+  auto floor = std::find_if(policy.max_versions.begin(), policy.max_versions.end(),
+                            [](const FamilyVersion &limit) { return limit.family == "GLIBC"; });
+  if (floor == policy.max_versions.end() ||
+      (!verdict.glibc_version.empty() &&
+       compare_versions(verdict.glibc_version, floor->version) == 0)) {
+    return false;
+  }
+  std::string pinned = verdict.glibc_version.empty() ? "the glibc it was linked with"
+                                                     : "glibc " + verdict.glibc_version;
+  if (only_libstdcxx_iconv(verdict.hazards)) {
+    violations.push_back(
+        {fmt::format("'{}': static; {}'s GLIBC {} holds unless it loads a gconv module, "
+                     "which pins it to {}: {}",
+                     verdict.path, policy_name(policy), floor->version, pinned,
+                     describe(verdict.hazards)),
+         {hazard_consequence(verdict)},
+         hazard_fixes(verdict),
+         false});
+    return true;
   }
   violations.push_back(
-      {fmt::format("'{}': static, but still needs glibc's shared libraries at run time: {}",
-                   verdict.path, describe(verdict.hazards)),
-       {"glibc's NSS (name, user and group lookups) and iconv load shared modules of the "
-        "glibc version used for linking; on another system these calls fail"},
-       std::move(hint), requirements.nss == NssPolicy::Error, requirements.nss_setting});
+      {fmt::format("'{}': static, but pinned to glibc {}, so {}'s GLIBC {} is not met",
+                   verdict.path,
+                   verdict.glibc_version.empty() ? "as linked (version not in the image)"
+                                                 : verdict.glibc_version,
+                   policy_name(policy), floor->version),
+       {fmt::format("it loads glibc's shared objects at run time: {}", describe(verdict.hazards)),
+        hazard_consequence(verdict)},
+       hazard_fixes(verdict)});
+  return true;
 }
 
 // A static, externally linked Go executable without runtime/cgo crashes at startup.
@@ -305,9 +418,12 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
   if (requirements.static_required && !verdict.is_static()) {
     judge_static(verdict, violations);
   }
-  if (requirements.static_required && requirements.nss != NssPolicy::Ignore &&
-      !verdict.hazards.empty() && verdict.is_static()) {
-    judge_nss(verdict, requirements, violations);
+  bool pinned = verdict.is_static() && !verdict.hazards.empty();
+  bool floor_failed =
+      pinned && judge_pinned_floor(verdict, requirements.portability, violations);
+  if (requirements.static_required && requirements.nss != NssPolicy::Ignore && pinned &&
+      !floor_failed) {
+    judge_hazards(verdict, requirements, violations);
   }
   // Only a static image dies without runtime/cgo: a dynamic one starts through libc's
   // loader and runs (tests/go/external-link-dynamic-without-runtime-cgo-runs.test), so

@@ -15,13 +15,15 @@ bool JudgedOutput::rejected() const {
 
 llvm::Expected<JudgedOutput> judge_output(const std::string &path,
                                           const Requirements &requirements,
-                                          std::string_view linker_output) {
+                                          std::optional<std::string_view> linker_output) {
   llvm::Expected<Verdict> verdict = inspect_file(path);
   if (!verdict) {
     return verdict.takeError();
   }
-  if (!linker_output.empty() && verdict->is_static()) {
-    merge_hazards(verdict->hazards, hazards_from_linker_warnings(linker_output));
+  if (linker_output && verdict->is_static()) {
+    merge_hazards(verdict->hazards, hazards_from_linker_warnings(*linker_output));
+    // The linker saw every call to dlopen: what the image could not show is known.
+    std::erase(verdict->warnings, std::string(k_unseen_dlopen_warning));
   }
   JudgedOutput judged{std::move(*verdict), {}};
   judged.violations = judge(judged.verdict, requirements);

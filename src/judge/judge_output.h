@@ -6,6 +6,7 @@
 // modes say the same thing about the same file.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,12 +27,13 @@ struct JudgedOutput {
   bool rejected() const;
 };
 
-// Reads `path` and judges it against `requirements`. `linker_output` is what the linker
-// printed while writing it: its NSS warnings add what a stripped static image may no
-// longer show. The error names the file and why it cannot be read.
+// Reads `path` and judges it against `requirements`. `linker_output`, when it was read,
+// is what the linker printed while writing it: its warnings ("Using 'dlopen' in
+// statically linked applications") add what a stripped static image no longer shows.
+// The error names the file and why it cannot be read.
 llvm::Expected<JudgedOutput> judge_output(const std::string &path,
                                           const Requirements &requirements,
-                                          std::string_view linker_output = {});
+                                          std::optional<std::string_view> linker_output = {});
 
 // Prints `violation` as an error (fatal) or a warning, then its notes, then its hint, or
 // `fallback_hint` when it has none; a warning that a setting can make an error says so.

@@ -9,11 +9,14 @@
 // Linkage: an interpreter or any DT_NEEDED means dynamic; an ET_DYN image without
 // either that is marked DF_1_PIE (or has an entry point and no DT_SONAME, for linkers
 // that do not set the flag) is static-pie; an ET_EXEC without either is static.
+#include "verify/call_sites.h"
 #include "verify/glibc_hazards.h"
 #include "verify/verify.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/Endian.h"
@@ -599,38 +602,233 @@ Linkage linkage_of(const Verdict &verdict) {
   return verdict.kind == ImageKind::PieExecutable ? Linkage::StaticPie : Linkage::Static;
 }
 
-// Static, but perhaps not self-contained: glibc's NSS and iconv (glibc_hazards.cpp).
+// The instruction set of e_machine whose direct calls call_sites.cpp can read.
+std::optional<CallEncoding> call_encoding_for(unsigned machine) {
+  switch (machine) {
+  case EM_386:
+  case EM_X86_64:
+    return CallEncoding::X86;
+  case EM_AARCH64:
+    return CallEncoding::AArch64;
+  default:
+    return std::nullopt;
+  }
+}
+
+// The bytes of a defined symbol, through its section; empty when they lie elsewhere.
 template <class ELFT>
-llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
-                                typename ELFT::ShdrRange sections, llvm::StringRef file,
-                                const GoSections &go, Verdict &verdict) {
-  std::vector<std::string_view> function_names;
-  StaticImage image;
-  if (!go.function_names.empty()) {
-    function_names.push_back(go.function_names);
+std::string_view symbol_bytes(typename ELFT::ShdrRange sections, llvm::StringRef file,
+                              const typename ELFT::Sym &symbol) {
+  unsigned index = symbol.st_shndx;
+  if (index == SHN_UNDEF || index >= SHN_LORESERVE || index >= sections.size()) {
+    return {};
   }
-  image.strings = go.rodata;
-  if (sections.empty()) {
-    function_names.push_back(std::string_view(file.data(), file.size()));
-    image.strings.push_back(function_names.back());
+  const typename ELFT::Shdr &section = sections[index];
+  if (section.sh_type == SHT_NOBITS || symbol.st_value < section.sh_addr ||
+      symbol.st_value - section.sh_addr > section.sh_size ||
+      symbol.st_size > section.sh_size - (symbol.st_value - section.sh_addr)) {
+    return {};
   }
-  verdict.hazards = find_go_cgo_hazards(function_names);
-  if (!verdict.hazards.empty()) {
-    return llvm::Error::success();
+  auto bytes = file_slice(file, section.sh_offset + (symbol.st_value - section.sh_addr),
+                          symbol.st_size, "symbol");
+  if (!bytes) {
+    llvm::consumeError(bytes.takeError());
+    return {};
   }
+  return {bytes->data(), bytes->size()};
+}
+
+// glibc's version string as libc.a keeps it: __nptl_version ("2.36", linked with
+// pthread_create, so in every cgo program) or __libc_version. Empty when neither is
+// there or the bytes are not a version.
+std::string glibc_version_in(std::string_view bytes) {
+  std::string_view version = bytes.substr(0, bytes.find('\0'));
+  bool plausible = !version.empty() && version.size() <= 16 &&
+                   std::all_of(version.begin(), version.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || c == '.';
+                   });
+  return plausible ? std::string(version) : std::string();
+}
+
+// The function symbols of .symtab by address, to name the function a call lies in.
+template <class ELFT>
+llvm::Expected<std::vector<std::pair<uint64_t, llvm::StringRef>>>
+function_symbols(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRange sections) {
+  std::vector<std::pair<uint64_t, llvm::StringRef>> functions;
   if (llvm::Error error = for_each_symbol(
           elf, sections, SHT_SYMTAB,
           [](const typename ELFT::Sym &symbol) {
             return !symbol.isUndefined() && symbol.getType() == STT_FUNC;
           },
-          [&](const typename ELFT::Sym &, llvm::StringRef name, size_t) {
-            if (is_nss_function(name)) {
-              image.nss_symbols.push_back(name.str());
+          [&](const typename ELFT::Sym &symbol, llvm::StringRef name, size_t) {
+            functions.emplace_back(symbol.st_value, name);
+          })) {
+    return error;
+  }
+  std::sort(functions.begin(), functions.end());
+  return functions;
+}
+
+// Every call in `calls` lies in a function of libstdc++ (std::, __gnu_cxx::, mangled):
+// the function symbol at or before it. `functions` is sorted by address.
+bool callers_are_libstdcxx(const std::vector<CallSite> &calls,
+                           const std::vector<std::pair<uint64_t, llvm::StringRef>> &functions) {
+  return !calls.empty() && std::all_of(calls.begin(), calls.end(), [&](const CallSite &call) {
+    auto after = std::upper_bound(
+        functions.begin(), functions.end(), call.address,
+        [](uint64_t address, const auto &function) { return address < function.first; });
+    if (after == functions.begin()) {
+      return false;
+    }
+    llvm::StringRef name = std::prev(after)->second;
+    return name.startswith("_ZSt") || name.startswith("_ZNSt") || name.startswith("_ZNKSt") ||
+           name.startswith("_ZN9__gnu_cxx");
+  });
+}
+
+// Calls to `targets` in the executable sections, outside [skip_begin, skip_end): Go's own
+// code (runtime.text to runtime.etext), most of a Go binary's code, never calls C
+// functions directly, so it is not read.
+template <class ELFT>
+std::vector<CallSite> find_calls(typename ELFT::ShdrRange sections, llvm::StringRef file,
+                                 CallEncoding encoding, std::span<const uint64_t> targets,
+                                 uint64_t skip_begin, uint64_t skip_end) {
+  std::vector<CallSite> sites;
+  auto scan = [&](std::string_view code, uint64_t address) {
+    std::vector<CallSite> found = find_call_sites(encoding, code, address, targets);
+    sites.insert(sites.end(), found.begin(), found.end());
+  };
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type != SHT_PROGBITS || !(section.sh_flags & SHF_EXECINSTR)) {
+      continue;
+    }
+    auto code = file_slice(file, section.sh_offset, section.sh_size, "section");
+    if (!code) {
+      llvm::consumeError(code.takeError());
+      continue;
+    }
+    std::string_view bytes(code->data(), code->size());
+    uint64_t begin = section.sh_addr;
+    uint64_t end = begin + bytes.size();
+    if (skip_begin >= skip_end || skip_end <= begin || skip_begin >= end) {
+      scan(bytes, begin);
+      continue;
+    }
+    if (skip_begin > begin) {
+      scan(bytes.substr(0, skip_begin - begin), begin);
+    }
+    if (skip_end < end) {
+      scan(bytes.substr(skip_end - begin), skip_end);
+    }
+  }
+  return sites;
+}
+
+// Static, but perhaps not self-contained: glibc's NSS, iconv and dlopen
+// (glibc_hazards.cpp), and the glibc version the image is pinned to.
+template <class ELFT>
+llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
+                                typename ELFT::ShdrRange sections, llvm::StringRef file,
+                                const GoSections &go, Verdict &verdict) {
+  StaticImage image;
+  image.strings = go.rodata;
+  if (sections.empty()) {
+    image.strings.push_back(std::string_view(file.data(), file.size()));
+  }
+  std::vector<std::pair<std::string, uint64_t>> call_targets; // dlopen, dlmopen, iconv_open
+  uint64_t go_text = 0;
+  uint64_t go_etext = 0;
+  if (llvm::Error error = for_each_symbol(
+          elf, sections, SHT_SYMTAB,
+          [&](const typename ELFT::Sym &symbol) {
+            image.has_symtab = true;
+            return !symbol.isUndefined();
+          },
+          [&](const typename ELFT::Sym &symbol, llvm::StringRef name, size_t) {
+            if (symbol.getType() == STT_FUNC && is_hazard_function(name)) {
+              if (hazard_kind_of(name) == HazardKind::Nss || name == "iconv_open") {
+                if (is_presence_hazard(name)) {
+                  image.defined.push_back(name.str());
+                }
+              }
+              if (hazard_kind_of(name) != HazardKind::Nss) {
+                call_targets.emplace_back(name.str(), symbol.st_value);
+              }
+            } else if (name == "runtime.text") {
+              go_text = symbol.st_value;
+            } else if (name == "runtime.etext") {
+              go_etext = symbol.st_value;
+            } else if (symbol.getType() == STT_OBJECT &&
+                       (name == "__nptl_version" || name == "__libc_version") &&
+                       verdict.glibc_version.empty()) {
+              verdict.glibc_version = glibc_version_in(symbol_bytes<ELFT>(sections, file, symbol));
+            } else if (name == "__gxx_personality_v0") {
+              verdict.uses_libstdcxx = true;
+            } else if (is_cgo_symbol(name)) {
+              image.cgo_symbols.push_back(name.str());
             }
           })) {
     return error;
   }
-  verdict.hazards = find_glibc_static_hazards(image);
+  // Without .symtab, Go's pclntab still names the cgo trampolines; with it, cgo's own
+  // symbols say more, and the pclntab need not be searched.
+  if (!image.has_symtab) {
+    if (!go.function_names.empty()) {
+      image.go_function_names.push_back(go.function_names);
+    }
+    if (sections.empty()) {
+      image.go_function_names.push_back(std::string_view(file.data(), file.size()));
+    }
+  }
+  std::optional<CallEncoding> encoding = call_encoding_for(elf.getHeader().e_machine);
+  if (!call_targets.empty() && encoding) {
+    std::vector<uint64_t> targets;
+    for (const auto &[name, address] : call_targets) {
+      targets.push_back(address);
+    }
+    std::vector<CallSite> sites =
+        find_calls<ELFT>(sections, file, *encoding, targets, go_text, go_etext);
+    for (const auto &[name, address] : call_targets) {
+      std::vector<CallSite> calls;
+      std::copy_if(sites.begin(), sites.end(), std::back_inserter(calls),
+                   [&](const CallSite &site) { return site.target == address; });
+      if (hazard_kind_of(name) == HazardKind::Dlopen && !calls.empty()) {
+        image.called.push_back(name);
+      } else if (hazard_kind_of(name) == HazardKind::Iconv && !calls.empty()) {
+        auto functions = function_symbols(elf, sections);
+        if (!functions) {
+          return functions.takeError();
+        }
+        image.iconv_only_from_libstdcxx = callers_are_libstdcxx(calls, *functions);
+      }
+    }
+  } else if (!call_targets.empty()) {
+    for (const auto &[name, address] : call_targets) {
+      if (hazard_kind_of(name) == HazardKind::Dlopen) {
+        verdict.warnings.push_back(name + "'s callers are not searched on " + verdict.arch +
+                                   ": a call to it would not be seen");
+      }
+    }
+  }
+  // glibc's static dlopen checks the libc.so.6 it loads for "GLIBC_PRIVATE": an image
+  // without the string (Free Pascal's, which also carry .note.ABI-tag) cannot dlopen.
+  auto has_static_dlopen = [&] {
+    return std::any_of(image.strings.begin(), image.strings.end(), [](std::string_view region) {
+      return ::memmem(region.data(), region.size(), "GLIBC_PRIVATE", 13) != nullptr;
+    });
+  };
+  if (!image.has_symtab && has_static_dlopen()) {
+    verdict.warnings.push_back(std::string(k_unseen_dlopen_warning));
+  }
+  verdict.hazards = find_static_hazards(image);
+  // libstdc++ is linked in (hints must not offer musl-gcc, which has no C++ library): its
+  // personality routine in .symtab, else std::exception's type name.
+  if (!image.has_symtab && !verdict.hazards.empty()) {
+    verdict.uses_libstdcxx =
+        std::any_of(image.strings.begin(), image.strings.end(), [](std::string_view region) {
+          return ::memmem(region.data(), region.size(), "St9exception", 12) != nullptr;
+        });
+  }
   return llvm::Error::success();
 }
 

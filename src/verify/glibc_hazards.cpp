@@ -1,36 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// glibc's static trap: a statically linked program that calls the NSS functions
-// (getaddrinfo, getpwnam, ...) or iconv_open still loads glibc's shared libnss_*.so /
-// gconv modules at run time, from the glibc version it was built with, so it is static
-// but not portable. The linker warns ("Using 'getaddrinfo' in statically linked
-// applications requires at runtime the shared libraries ..."), and the binary keeps the
-// evidence:
-//  - the functions themselves in .symtab (when not stripped);
+// The evidence a static glibc image keeps of its hazards:
+//  - .symtab (when not stripped): the NSS functions and iconv_open it defines, since
+//    libc.a's member is linked only when something refers to it; dlopen only where code
+//    calls it (see StaticImage::called);
+//  - cgo's symbols: "_cgo_<hash>_Cfunc_mygetgrgid_r" for each C function a Go package
+//    wraps, and "os/user._cgo_<hash>_Cfunc_free", which names the package of <hash>;
 //  - for Go, the cgo trampolines' names in the pclntab, which survive -s:
 //    "net._C2func_getaddrinfo", "os/user._Cfunc_mygetpwuid_r", ... naming the package;
 //  - glibc's own "libnss_%s.so" format string, which only NSS-using programs contain.
+// At link time, GNU ld's warning "Using 'getaddrinfo' in statically linked applications
+// requires at runtime the shared libraries from the glibc version used for linking".
 #include "verify/glibc_hazards.h"
 
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <span>
 #include <string_view>
+
+#include "llvm/Support/ErrorHandling.h"
 
 namespace portable_ld {
 
 namespace {
 
 // clang-format off
-constexpr std::string_view k_nss_functions[] = {
+constexpr std::string_view k_presence_functions[] = {
   "getaddrinfo", "getgrent", "getgrgid", "getgrgid_r", "getgrnam", "getgrnam_r",
   "getgrouplist", "gethostbyaddr", "gethostbyaddr_r", "gethostbyname", "gethostbyname2",
   "gethostbyname2_r", "gethostbyname_r", "getnameinfo", "getprotobyname",
   "getprotobyname_r", "getpwent", "getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r",
-  "getservbyname", "getservbyname_r", "getservbyport", "getspnam", "iconv_open",
-  "initgroups",
+  "getservbyname", "getservbyname_r", "getservbyport", "getservbyport_r", "getspnam",
+  "iconv_open", "initgroups",
+};
+constexpr std::string_view k_called_functions[] = {"dlmopen", "dlopen"};
+
+// What glibc 2.36's libc.a links in with a function (measured: a static C program that
+// calls only the key defines the key and these): named only through the key.
+struct Implied {
+  std::string_view by;
+  std::string_view functions[3];
+};
+constexpr Implied k_implied[] = {
+  {"getaddrinfo", {"gethostbyname2_r", "getservbyname_r"}},
+  {"getnameinfo", {"gethostbyaddr_r", "gethostbyname_r", "getservbyport_r"}},
 };
 // clang-format on
+
+bool contains(std::span<const std::string_view> list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
 
 void sort_by_symbol(std::vector<Hazard> &hazards) {
   std::sort(hazards.begin(), hazards.end(),
@@ -67,9 +88,20 @@ bool is_package_char(char c) {
          c == '_' || c == '/' || c == '.' || c == '-';
 }
 
-// Go cgo trampolines: "<package>._C2func_<name>" or "<package>._Cfunc_<name>", where
-// <name> may be a wrapper around an NSS function (os/user's mygetpwuid_r). Searched with
-// Boyer-Moore-Horspool, which skips most of a megabyte-sized pclntab.
+// The hazard function a cgo-wrapped C function stands for: itself, or the function an
+// "my" wrapper of a package's C preamble calls (os/user's mygetpwuid_r).
+std::string_view hazard_function_of(std::string_view name) {
+  if (is_hazard_function(name)) {
+    return name;
+  }
+  if (name.starts_with("my") && is_hazard_function(name.substr(2))) {
+    return name.substr(2);
+  }
+  return {};
+}
+
+// Go cgo trampolines: "<package>._C2func_<name>" or "<package>._Cfunc_<name>". Searched
+// with Boyer-Moore-Horspool, which skips most of a megabyte-sized pclntab.
 void find_go_trampolines(std::string_view names, std::vector<Hazard> &hazards) {
   for (std::string_view marker : {std::string_view("._C2func_"), std::string_view("._Cfunc_")}) {
     const std::boyer_moore_horspool_searcher searcher(marker.begin(), marker.end());
@@ -82,13 +114,9 @@ void find_go_trampolines(std::string_view names, std::vector<Hazard> &hazards) {
              names[name_end] != '.' && names[name_end] != '/') {
         ++name_end;
       }
-      std::string_view name = names.substr(name_start, name_end - name_start);
-      auto function = std::find_if(std::begin(k_nss_functions), std::end(k_nss_functions),
-                                   [&](std::string_view f) {
-                                     return name == f ||
-                                            (name.starts_with("my") && name.substr(2) == f);
-                                   });
-      if (function == std::end(k_nss_functions)) {
+      std::string_view function =
+          hazard_function_of(names.substr(name_start, name_end - name_start));
+      if (function.empty()) {
         continue;
       }
       size_t package_start = at;
@@ -96,42 +124,129 @@ void find_go_trampolines(std::string_view names, std::vector<Hazard> &hazards) {
         --package_start;
       }
       std::string_view package = names.substr(package_start, at - package_start);
-      add_unique(hazards, {std::string(*function), std::string(package)});
+      add_unique(hazards, {std::string(function), std::string(package)});
     }
+  }
+}
+
+// cgo's symbols in .symtab: the C-side wrappers "_cgo_<hash>_Cfunc_<name>" (and _C2func_)
+// name the functions; Go's "<package>._cgo_<hash>_..." name the package of each hash.
+void find_cgo_symbols(const std::vector<std::string> &symbols, std::vector<Hazard> &hazards) {
+  constexpr std::string_view k_prefix = "_cgo_";
+  constexpr size_t k_hash_size = 12;
+  std::map<std::string_view, std::string_view> package_of_hash;
+  for (std::string_view symbol : symbols) {
+    size_t at = symbol.find("._cgo_");
+    if (at != std::string_view::npos && at > 0) {
+      std::string_view hash = symbol.substr(at + 1 + k_prefix.size(), k_hash_size);
+      package_of_hash.emplace(hash, symbol.substr(0, at));
+    }
+  }
+  for (std::string_view symbol : symbols) {
+    if (!symbol.starts_with(k_prefix) || symbol.size() < k_prefix.size() + k_hash_size + 1) {
+      continue;
+    }
+    std::string_view hash = symbol.substr(k_prefix.size(), k_hash_size);
+    std::string_view rest = symbol.substr(k_prefix.size() + k_hash_size);
+    for (std::string_view marker : {std::string_view("_C2func_"), std::string_view("_Cfunc_")}) {
+      if (!rest.starts_with(marker)) {
+        continue;
+      }
+      std::string_view function = hazard_function_of(rest.substr(marker.size()));
+      if (!function.empty()) {
+        auto package = package_of_hash.find(hash);
+        add_unique(hazards, {std::string(function),
+                             package == package_of_hash.end() ? "" : std::string(package->second)});
+      }
+    }
+  }
+}
+
+// The presence functions .symtab defines, each named only once: not those glibc links in
+// with another one that is there.
+void find_defined(const std::vector<std::string> &defined, bool iconv_only_from_libstdcxx,
+                  std::vector<Hazard> &hazards) {
+  auto is_defined = [&](std::string_view name) {
+    return std::find(defined.begin(), defined.end(), name) != defined.end();
+  };
+  auto implied = [&](std::string_view name) {
+    if (name.ends_with("_r") && is_defined(name.substr(0, name.size() - 2))) {
+      return true; // getpwnam calls getpwnam_r
+    }
+    return std::any_of(std::begin(k_implied), std::end(k_implied), [&](const Implied &entry) {
+      return is_defined(entry.by) && contains(entry.functions, name);
+    });
+  };
+  for (const std::string &symbol : defined) {
+    if (implied(symbol)) {
+      continue;
+    }
+    bool libstdcxx = symbol == "iconv_open" && iconv_only_from_libstdcxx;
+    add_unique(hazards, {symbol, libstdcxx ? "libstdc++" : ""});
   }
 }
 
 } // namespace
 
-bool is_nss_function(std::string_view name) {
-  // Called for every symbol of a static image: reject most names at the first byte.
-  if (name.size() < 7 || (name[0] != 'g' && name[0] != 'i')) {
+const char *to_string(HazardKind kind) {
+  switch (kind) {
+  case HazardKind::Nss:
+    return "nss";
+  case HazardKind::Dlopen:
+    return "dlopen";
+  case HazardKind::Iconv:
+    return "iconv";
+  }
+  llvm_unreachable("unknown HazardKind");
+}
+
+HazardKind hazard_kind_of(std::string_view symbol) {
+  if (contains(k_called_functions, symbol)) {
+    return HazardKind::Dlopen;
+  }
+  return symbol == "iconv_open" ? HazardKind::Iconv : HazardKind::Nss;
+}
+
+bool is_presence_hazard(std::string_view name) {
+  // Called for every symbol of a static image (Go's start with "go", "github.com" and
+  // "internal/"): reject most names by their first bytes.
+  if (name.starts_with("i")) {
+    return name == "iconv_open" || name == "initgroups";
+  }
+  if (name.size() < 7 || !name.starts_with("get")) {
     return false;
   }
-  return std::find(std::begin(k_nss_functions), std::end(k_nss_functions), name) !=
-         std::end(k_nss_functions);
+  return contains(k_presence_functions, name);
 }
 
-std::vector<Hazard> find_go_cgo_hazards(const std::vector<std::string_view> &function_names) {
+bool is_hazard_function(std::string_view name) {
+  if (!name.empty() && name[0] == 'd') {
+    return contains(k_called_functions, name);
+  }
+  return is_presence_hazard(name);
+}
+
+bool is_cgo_symbol(std::string_view name) {
+  if (name.starts_with("_cgo_")) {
+    return true;
+  }
+  // Called for every symbol of a Go binary: look only where a "._" is.
+  for (size_t at = name.find("._"); at != std::string_view::npos; at = name.find("._", at + 1)) {
+    if (name.substr(at + 1).starts_with("_cgo_")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Hazard> find_static_hazards(const StaticImage &image) {
   std::vector<Hazard> hazards;
-  for (std::string_view names : function_names) {
+  for (std::string_view names : image.go_function_names) {
     find_go_trampolines(names, hazards);
   }
-  sort_by_symbol(hazards);
-  return hazards;
-}
-
-std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image) {
-  const std::vector<std::string> &nss_symbols = image.nss_symbols;
-  std::vector<Hazard> hazards;
-  for (const std::string &symbol : nss_symbols) {
-    // getpwnam calls getpwnam_r: name the function the program used.
-    std::string_view name = symbol;
-    if (name.ends_with("_r") &&
-        std::find(nss_symbols.begin(), nss_symbols.end(), name.substr(0, name.size() - 2)) !=
-            nss_symbols.end()) {
-      continue;
-    }
+  find_cgo_symbols(image.cgo_symbols, hazards);
+  find_defined(image.defined, image.iconv_only_from_libstdcxx, hazards);
+  for (const std::string &symbol : image.called) {
     add_unique(hazards, {symbol, ""});
   }
   auto has_nss_loader = [&] {
@@ -139,8 +254,9 @@ std::vector<Hazard> find_glibc_static_hazards(const StaticImage &image) {
       return find_bytes(region, "libnss_%s.so") != std::string_view::npos;
     });
   };
-  if (hazards.empty() && has_nss_loader()) {
-    hazards.push_back({"nss", ""}); // stripped: glibc's NSS loader, callers unknown
+  // Stripped, and no cgo trampoline says more: glibc's NSS loader, callers unknown.
+  if (!image.has_symtab && hazards.empty() && has_nss_loader()) {
+    hazards.push_back({"nss", ""});
   }
   sort_by_symbol(hazards);
   return hazards;

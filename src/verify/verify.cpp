@@ -170,12 +170,18 @@ llvm::json::Object to_json(const Verdict &verdict) {
   };
   llvm::json::Array hazards;
   for (const Hazard &hazard : verdict.hazards) {
-    llvm::json::Object object{{"symbol", hazard.symbol}};
+    llvm::json::Object object{{"symbol", hazard.symbol}, {"kind", to_string(hazard.kind())}};
     object["package"] = hazard.package.empty() ? llvm::json::Value(nullptr)
                                                : llvm::json::Value(hazard.package);
     hazards.push_back(std::move(object));
   }
   object["hazards"] = std::move(hazards);
+  // Hazards pin a static image to the glibc it was linked with: which one, if it says.
+  if (!verdict.hazards.empty()) {
+    object["pinned_glibc"] = verdict.glibc_version.empty()
+                                 ? llvm::json::Value(nullptr)
+                                 : llvm::json::Value(verdict.glibc_version);
+  }
   if (!verdict.warnings.empty()) {
     object["warnings"] = json_strings(verdict.warnings);
   }

@@ -65,7 +65,11 @@ struct Verdict {
   std::vector<std::string> runpath;     // DT_RUNPATH
   std::vector<std::string> undefined;   // undefined dynamic symbols (PE: imported names)
   std::vector<VersionedSymbol> versioned; // ELF: those of them with a version requirement
-  std::vector<Hazard> hazards;          // static ELF only: see glibc_hazards.cpp
+  std::vector<Hazard> hazards;          // static glibc ELF only: see glibc_hazards.cpp
+  // Static glibc ELF: the glibc version linked in (__nptl_version or __libc_version in
+  // .symtab), empty when the image does not say. Hazards pin the image to it.
+  std::string glibc_version;
+  bool uses_libstdcxx = false; // with hazards: libstdc++ is linked in
   std::vector<std::string> warnings;    // oddities that do not decide the verdict
   std::optional<GoBinary> go;           // ELF Go programs: build info, linker, runtime/cgo
 

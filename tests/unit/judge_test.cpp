@@ -58,6 +58,62 @@ TEST_CASE("judge: a static request and a dynamic output") {
   CHECK(judge(verdict, Requirements{}).empty());
 }
 
+TEST_CASE("judge: hints follow each hazard's kind and caller") {
+  Verdict verdict = elf_verdict(Linkage::Static);
+  Requirements requirements;
+  requirements.static_required = true;
+  auto hint = [&](std::vector<Hazard> hazards, bool cxx = false) {
+    verdict.hazards = std::move(hazards);
+    verdict.uses_libstdcxx = cxx;
+    std::vector<Violation> violations = judge(verdict, requirements);
+    REQUIRE(violations.size() == 1);
+    return violations[0].hint;
+  };
+  CHECK(hint({{"getpwnam_r", "os/user"}}) == "for os/user, build with -tags osusergo");
+  CHECK(hint({{"getpwnam", ""}}).find("musl-gcc") != std::string::npos);
+  // C++: musl-tools has no C++ library.
+  CHECK(hint({{"getpwnam", ""}}, true).find("musl-gcc cannot build it") != std::string::npos);
+  CHECK(hint({{"getpwnam", ""}}, true).find("link with musl") == std::string::npos);
+  CHECK(hint({{"dlopen", ""}}).find("dlopen cannot be made portable in a static glibc image") == 0);
+  CHECK(hint({{"dlopen", ""}}).find("musl") == std::string::npos);
+  CHECK(hint({{"iconv_open", "libstdc++"}}).find("named locale") != std::string::npos);
+  // One fix per kind and caller, in the hazards' order.
+  CHECK(hint({{"dlopen", ""}, {"getaddrinfo", "net"}, {"getnameinfo", "net"}}) ==
+        hint({{"dlopen", ""}}) + "; for net, build with -tags netgo (or GODEBUG=netdns=go)");
+}
+
+TEST_CASE("judge: a glibc floor fails a static image pinned to another glibc") {
+  Verdict verdict = elf_verdict(Linkage::Static);
+  verdict.hazards = {{"getaddrinfo", "net"}};
+  verdict.glibc_version = "2.36";
+  Requirements requirements;
+  requirements.portability.max_versions = {{"GLIBC", "2.31"}};
+  std::vector<Violation> violations = judge(verdict, requirements);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].fatal);
+  CHECK(violations[0].message ==
+        "'app': static, but pinned to glibc 2.36, so the policy's GLIBC 2.31 is not met");
+  // Whatever the NSS policy: the floor is a claim of its own. And no second warning.
+  requirements.static_required = true;
+  requirements.nss = NssPolicy::Ignore;
+  CHECK(judge(verdict, requirements).size() == 1);
+  // The very version it is pinned to holds.
+  requirements.portability.max_versions = {{"GLIBC", "2.36"}};
+  CHECK(judge(verdict, requirements).empty());
+  // An image that does not say its version meets no floor.
+  verdict.glibc_version.clear();
+  CHECK(judge(verdict, requirements).size() == 1);
+  // No hazards, no pin: a static image meets any floor.
+  verdict.hazards.clear();
+  CHECK(judge(verdict, requirements).empty());
+  // libstdc++'s iconv_open only warns.
+  verdict.hazards = {{"iconv_open", "libstdc++"}};
+  requirements.nss = NssPolicy::Warn;
+  violations = judge(verdict, requirements);
+  REQUIRE(violations.size() == 1);
+  CHECK_FALSE(violations[0].fatal);
+}
+
 TEST_CASE("judge: glibc's NSS in a static image follows the NSS policy") {
   Verdict verdict = elf_verdict(Linkage::Static);
   verdict.hazards = {{"getaddrinfo", "net"}};
@@ -69,7 +125,7 @@ TEST_CASE("judge: glibc's NSS in a static image follows the NSS policy") {
   REQUIRE(warned.size() == 1);
   CHECK_FALSE(warned[0].fatal);
   CHECK(std::string(warned[0].escalated_by) == "PORTABLE_LD_NSS");
-  CHECK(warned[0].hint == "build with -tags netgo (or GODEBUG=netdns=go) for net");
+  CHECK(warned[0].hint == "for net, build with -tags netgo (or GODEBUG=netdns=go)");
 
   requirements.nss = NssPolicy::Error;
   std::vector<Violation> failed = judge(verdict, requirements);
