@@ -72,6 +72,15 @@ void print_go(const GoBinary &go) {
     fmt::print("  go runtime/cgo: {}\n",
                go.runtime_cgo == GoBinary::RuntimeCgo::Present ? "yes" : "no");
   }
+  if (go.cgo_packages) {
+    std::string packages = go.cgo_packages->empty()
+                               ? "none"
+                               : fmt::format("{}", fmt::join(*go.cgo_packages, ", "));
+    fmt::print("  go cgo packages: {}{}\n", packages,
+               go.only_standard_cgo() ? " (the standard library's only: CGO_ENABLED=0 or -tags "
+                                        "netgo,osusergo gives a binary with no C)"
+                                      : "");
+  }
 }
 
 void print_text(const Verdict &verdict) {
@@ -258,12 +267,16 @@ int check_file(const std::string &file, const Requirements &requirements, bool j
     print_text(judged->verdict);
   }
   std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
+  // CGO_ENABLED=0 is no way out for a program with C code of its own (go-sqlite3).
+  const std::optional<GoBinary> &go = judged->verdict.go;
+  bool own_cgo = go && go->cgo_packages && !go->cgo_packages->empty() && !go->only_standard_cgo();
   report_all(diagnostics, judged->violations,
              judged->verdict.format != Format::Elf
                  ? ""
-                 : "link it with -static (through portable-ld: PORTABLE_LD_STATIC=1); for "
-                   "Go, -ldflags '-linkmode=external -extld=portable-ld' (internal linking "
-                   "ignores -extldflags) or CGO_ENABLED=0",
+                 : fmt::format("link it with -static (through portable-ld: "
+                               "PORTABLE_LD_STATIC=1); for Go, -ldflags '-linkmode=external "
+                               "-extld=portable-ld' (internal linking ignores -extldflags){}",
+                               own_cgo ? "" : " or CGO_ENABLED=0"),
              /*show_warnings=*/true);
   return judged->rejected() ? k_check_policy_failed : k_check_pass;
 }

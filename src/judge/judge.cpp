@@ -47,6 +47,25 @@ std::string dynamic_evidence(const Verdict &verdict) {
 
 namespace {
 
+// Which packages bring C code into a Go program, as a note; empty when none or unknown.
+std::string cgo_note(const GoBinary &go) {
+  if (!go.cgo_packages || go.cgo_packages->empty()) {
+    return "";
+  }
+  if (go.only_standard_cgo()) {
+    return fmt::format("its only C code is the standard library's ({}): CGO_ENABLED=0 or "
+                       "-tags netgo,osusergo gives a binary with no C at all",
+                       fmt::join(*go.cgo_packages, ", "));
+  }
+  return fmt::format("packages with C code: {}", fmt::join(*go.cgo_packages, ", "));
+}
+
+// CGO_ENABLED=0 builds the program: it has no C code beyond net's and os/user's, or it is
+// not known to have any.
+bool builds_without_cgo(const GoBinary &go) {
+  return !go.cgo_packages || go.cgo_packages->empty() || go.only_standard_cgo();
+}
+
 // Why a Go binary came out dynamic when a static one was asked for: the fake-static trap.
 void explain_dynamic_go_binary(const GoBinary &go, std::vector<std::string> &notes,
                                std::string &hint) {
@@ -61,10 +80,16 @@ void explain_dynamic_go_binary(const GoBinary &go, std::vector<std::string> &not
                                 "silently: -ldflags '{}'",
                                 *go.setting("-ldflags")));
   }
+  if (std::string note = cgo_note(go); !note.empty()) {
+    notes.push_back(std::move(note));
+  }
+  std::string without_cgo = builds_without_cgo(go)
+                                ? "; CGO_ENABLED=0 links pure Go statically"
+                                : "";
   if (go.linker == GoLinker::Internal || ldflags_static_request_ignored(go)) {
     hint = "build with -ldflags '-linkmode=external -extld=portable-ld' and "
-           "PORTABLE_LD_STATIC=1, or with -toolexec=portable-ld, which forces it; "
-           "CGO_ENABLED=0 links pure Go statically";
+           "PORTABLE_LD_STATIC=1, or with -toolexec=portable-ld, which forces it" +
+           without_cgo;
   }
 }
 
@@ -173,6 +198,9 @@ void judge_versions(const Verdict &verdict, const PortabilityPolicy &policy, boo
          "check those symbols before use",
          false});
   } else {
+    if (verdict.go && !cgo_note(*verdict.go).empty()) {
+      notes.push_back(cgo_note(*verdict.go));
+    }
     violations.push_back({fmt::format("'{}': needs {}, newer than {} allows", verdict.path,
                                       fmt::join(needs, ", "), policy_name(policy)),
                           std::move(notes), floor_hint(verdict)});
@@ -332,6 +360,14 @@ std::string hazard_consequence(const Verdict &verdict) {
                                                    : verdict.glibc_version);
 }
 
+// `notes`, and for a Go program which packages bring C code.
+std::vector<std::string> with_cgo_note(const Verdict &verdict, std::vector<std::string> notes) {
+  if (verdict.go && !cgo_note(*verdict.go).empty()) {
+    notes.push_back(cgo_note(*verdict.go));
+  }
+  return notes;
+}
+
 // libstdc++'s iconv_open is called only for some named locales: a hazard worth a warning,
 // not proof that the program leaves its glibc.
 bool only_libstdcxx_iconv(const std::vector<Hazard> &hazards) {
@@ -346,7 +382,7 @@ void judge_hazards(const Verdict &verdict, const Requirements &requirements,
   violations.push_back(
       {fmt::format("'{}': static, but loads glibc's shared objects at run time: {}",
                    verdict.path, describe(verdict.hazards)),
-       {hazard_consequence(verdict)},
+       with_cgo_note(verdict, {hazard_consequence(verdict)}),
        hazard_fixes(verdict),
        requirements.nss == NssPolicy::Error,
        requirements.nss_setting});
@@ -381,8 +417,9 @@ bool judge_pinned_floor(const Verdict &verdict, const PortabilityPolicy &policy,
                    verdict.glibc_version.empty() ? "as linked (version not in the image)"
                                                  : verdict.glibc_version,
                    policy_name(policy), floor->version),
-       {fmt::format("it loads glibc's shared objects at run time: {}", describe(verdict.hazards)),
-        hazard_consequence(verdict)},
+       with_cgo_note(verdict, {fmt::format("it loads glibc's shared objects at run time: {}",
+                                           describe(verdict.hazards)),
+                               hazard_consequence(verdict)}),
        hazard_fixes(verdict)});
   return true;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/go_binary.h"
 
+
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 #include "support/json.h"
@@ -44,10 +46,9 @@ bool read_string(std::string_view &data, std::string_view &out) {
   return true;
 }
 
+// glibc's memmem (two-way, vectorised) over megabytes of .rodata.
 bool contains(std::string_view haystack, std::string_view needle) {
-  return std::search(haystack.begin(), haystack.end(),
-                     std::boyer_moore_horspool_searcher(needle.begin(), needle.end())) !=
-         haystack.end();
+  return ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
 }
 
 // runtime/debug's `build\tKEY=VALUE`: KEY and VALUE are strconv.Quote'd when they hold
@@ -152,6 +153,43 @@ bool parse_go_build_info(std::string_view blob, GoBinary &into) {
   return true;
 }
 
+std::vector<std::string> cgo_packages_in(std::string_view names) {
+  std::vector<std::string> packages;
+  auto add_package_before = [&](size_t at) {
+    size_t start = names.rfind('\0', at);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    std::string_view package = names.substr(start, at - start);
+    if (!package.empty() && package != "runtime/cgo" &&
+        std::find(packages.begin(), packages.end(), package) == packages.end()) {
+      packages.emplace_back(package);
+    }
+  };
+  for (std::string_view marker : {std::string_view("._C"), std::string_view("._cgoexp_")}) {
+    for (size_t at = 0; at < names.size();) {
+      const void *found = ::memmem(names.data() + at, names.size() - at, marker.data(),
+                                   marker.size());
+      if (!found) {
+        break;
+      }
+      at = static_cast<size_t>(static_cast<const char *>(found) - names.data());
+      std::string_view rest = names.substr(at + 2);
+      if (marker.size() > 3 || rest.starts_with("Cfunc_") || rest.starts_with("C2func_")) {
+        add_package_before(at);
+      }
+      at += marker.size();
+    }
+  }
+  std::sort(packages.begin(), packages.end());
+  return packages;
+}
+
+bool GoBinary::only_standard_cgo() const {
+  return cgo_packages && !cgo_packages->empty() &&
+         std::all_of(cgo_packages->begin(), cgo_packages->end(), [](const std::string &package) {
+           return package == "net" || package == "os/user";
+         });
+}
+
 std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
   if (sections.build_info.empty() && sections.function_names.empty() && !sections.has_go_note) {
     return std::nullopt;
@@ -188,6 +226,9 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
                                  return contains(bytes, "runtime/cgo: ");
                                });
     go.runtime_cgo = present ? GoBinary::RuntimeCgo::Present : GoBinary::RuntimeCgo::Absent;
+  }
+  if (!sections.function_names.empty()) {
+    go.cgo_packages = cgo_packages_in(sections.function_names);
   }
   return go;
 }
@@ -262,6 +303,15 @@ llvm::json::Object to_json(const GoBinary &go) {
                           ? llvm::json::Value(nullptr)
                           : llvm::json::Value(go.runtime_cgo == GoBinary::RuntimeCgo::Present)},
   };
+  if (go.cgo_packages) {
+    llvm::json::Array packages;
+    for (const std::string &package : *go.cgo_packages) {
+      packages.push_back(json_string(package));
+    }
+    object["cgo_packages"] = std::move(packages);
+  } else {
+    object["cgo_packages"] = nullptr;
+  }
   if (!go.has_build_info) {
     object["build_info"] = nullptr;
     object["build_info_problem"] = json_string(go.build_info_problem);

@@ -42,6 +42,12 @@ struct GoBinary {
   GoLinker linker = GoLinker::Unknown;
   std::string linker_evidence; // e.g. ".comment: GCC: (Debian 12.2.0-14) 12.2.0"
   enum class RuntimeCgo { Unknown, Present, Absent } runtime_cgo = RuntimeCgo::Unknown;
+  // The packages with C code (cgo's trampolines and exports in the function table),
+  // runtime/cgo aside, sorted; nullopt without a function table to read.
+  std::optional<std::vector<std::string>> cgo_packages;
+  // Its only C code is net's and os/user's (cgo by default, for the system resolver and
+  // user database): CGO_ENABLED=0 or -tags netgo,osusergo gives a binary with no C.
+  bool only_standard_cgo() const;
 
   const std::string *setting(std::string_view key) const;
 };
@@ -61,6 +67,10 @@ struct GoSections {
   // only be in it (a -linkshared program keeps it in a Go shared library).
   bool self_contained = false;
 };
+
+// The packages whose cgo trampolines ("net._C2func_getaddrinfo"), or exports
+// ("main._cgoexp_0123456789ab_Callback"), Go's function table names; runtime/cgo aside.
+std::vector<std::string> cgo_packages_in(std::string_view function_names);
 
 // nullopt when nothing marks the file as a Go program.
 std::optional<GoBinary> describe_go_binary(const GoSections &sections);

@@ -151,5 +151,28 @@ TEST_CASE("ldflags_static_request_ignored: the fake-static trap") {
   CHECK_FALSE(ldflags_static_request_ignored(GoBinary{}));
 }
 
+TEST_CASE("cgo_packages_in: the packages of cgo trampolines and exports, runtime/cgo aside") {
+  using namespace std::string_literals;
+  std::string names = "runtime.main\0net._C2func_getaddrinfo\0net._Cfunc_freeaddrinfo\0"
+                      "github.com/mattn/go-sqlite3._Cfunc_sqlite3_open_v2\0"
+                      "runtime/cgo._cgo_panic\0main._cgoexp_0123456789ab_callback\0"
+                      "os/user.lookupUser\0strings._Cut\0"s;
+  CHECK(cgo_packages_in(names) ==
+        std::vector<std::string>{"github.com/mattn/go-sqlite3", "main", "net"});
+  CHECK(cgo_packages_in("runtime.main\0runtime/cgo._Cfunc__cgo_panic\0"s).empty());
+  CHECK(cgo_packages_in("").empty());
+}
+
+TEST_CASE("GoBinary::only_standard_cgo") {
+  GoBinary go;
+  CHECK_FALSE(go.only_standard_cgo()); // unknown
+  go.cgo_packages = std::vector<std::string>{};
+  CHECK_FALSE(go.only_standard_cgo()); // no C at all
+  go.cgo_packages = std::vector<std::string>{"net", "os/user"};
+  CHECK(go.only_standard_cgo());
+  go.cgo_packages->push_back("github.com/mattn/go-sqlite3");
+  CHECK_FALSE(go.only_standard_cgo());
+}
+
 } // namespace
 } // namespace portable_ld
