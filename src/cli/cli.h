@@ -39,7 +39,7 @@
 //   response_file.h       @file expansion (Go's %q lines, libiberty) and writing
 //   static_rewrite.h      a final link made static, each change with its reason
 //   link_plan.h           plan_link(): what runs, decided before anything runs
-//   fuse_ld.h             PORTABLE_LD_FUSE_LD: the linker, probed once and cached
+//   fuse_ld.h             PORTABLE_LD_FUSE_LD and Go's gold: the linker, probed once and cached
 //   backend_output.h      what the backend said: why a static link failed, -###, triples
 //   log.h                 the invocation record, its result, its one-write append
 //   reproducer.h          a final link's inputs and command in a tar bundle

@@ -65,6 +65,8 @@ private:
   std::vector<std::string> driver_args() const;
   void record_request(const Invocation &invocation);
   std::optional<Outcome> resolve_backend(std::string &program);
+  void choose_linker_for_gold(const std::string &program, const Invocation &invocation,
+                              LinkPlan &plan);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
                                                  TemporaryFile &response_file);
   Outcome become_backend(const std::string &program, const LinkPlan &plan);
@@ -102,6 +104,9 @@ int Wrapper::run() {
                        "a shared library cannot be static: drop the static request for this "
                        "link, or build a static archive (Go: -buildmode=c-archive)"),
                   nullptr, nullptr);
+  }
+  if (asks_for_gold(invocation)) {
+    choose_linker_for_gold(program, invocation, *plan);
   }
   m_record.changes = plan->changes;
   if (plan->becomes_backend) {
@@ -205,6 +210,17 @@ Outcome Wrapper::become_backend(const std::string &program, const LinkPlan &plan
 
 // Writes the rewritten arguments into portable-ld's own response file, when the plan
 // says so; the outcome of a failure.
+// Go asks for gold: keep it where the backend runs it, else use a linker it does run.
+void Wrapper::choose_linker_for_gold(const std::string &program, const Invocation &invocation,
+                                     LinkPlan &plan) {
+  std::optional<std::string> linker = linker_for_gold(m_config.backend, program);
+  if (!linker) {
+    plan.no_linker_for_gold = true;
+  } else if (*linker != "gold") {
+    replace_gold(plan, invocation, *linker);
+  }
+}
+
 std::optional<Outcome> Wrapper::write_own_response_file(const LinkPlan &plan,
                                                         TemporaryFile &response_file) {
   if (!plan.own_response_file) {
@@ -260,6 +276,15 @@ Outcome Wrapper::explain_failure(const std::string &program, const Invocation &i
   const int code = status.shell_code();
   if (status.signal != 0) {
     return {code, Result::BackendFailed};
+  }
+  if (plan.no_linker_for_gold) {
+    return fail(code, Result::BackendFailed,
+                fmt::format("Go asks for -fuse-ld=gold, and {} runs none of gold, lld, mold "
+                            "and bfd",
+                            program),
+                "install gold (Debian bookworm: binutils; for a cross compiler "
+                "binutils-<triple>) or lld (package lld), or set PORTABLE_LD_CC to a "
+                "compiler that has one");
   }
   // A Go link for another GOARCH fails with "file in wrong format" when the backend is
   // the host's compiler: say which two architectures disagree.

@@ -5,6 +5,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <span>
+
 #include <fmt/format.h>
 
 #include "link/config.h"
@@ -22,6 +24,9 @@ namespace {
 
 // The fastest first (mold, then lld); bfd is every GCC's default.
 constexpr const char *k_auto_order[] = {"mold", "lld"};
+// For Go's -fuse-ld=gold: gold itself, else lld (which, unlike bfd, links arm64 shared
+// Go code with -z nocopyreloc, the reason Go picks gold), mold, bfd.
+constexpr const char *k_gold_order[] = {"gold", "lld", "mold", "bfd"};
 
 // The backend as it is now: a new compiler at the same path probes again.
 std::string identity(const std::vector<std::string> &backend, const std::string &program) {
@@ -49,18 +54,17 @@ bool accepts(const std::vector<std::string> &backend, const std::string &program
   return result->status.shell_code() == 0;
 }
 
-} // namespace
 
-std::optional<std::string> choose_fuse_ld(const std::string &setting,
-                                          const std::vector<std::string> &backend,
-                                          const std::string &program) {
-  if (setting.empty() || setting == "default") {
-    return std::nullopt;
+// The first of `candidates` that the backend accepts ("none" if none does): probed once
+// per backend and list, and kept in $XDG_CACHE_HOME/portable-ld/fuse-ld, one line per
+// answer, so links after the first pay nothing for it.
+std::string first_accepted(std::span<const char *const> candidates,
+                           const std::vector<std::string> &backend, const std::string &program) {
+  std::string key;
+  for (const char *candidate : candidates) {
+    key += std::string(key.empty() ? "" : ",") + candidate;
   }
-  if (setting != "auto") {
-    return setting;
-  }
-  std::string key = identity(backend, program);
+  key += "|" + identity(backend, program);
   std::optional<std::string> cache = xdg_path(XdgDirectory::Cache, "fuse-ld");
   if (cache) {
     if (auto buffer = llvm::MemoryBuffer::getFile(*cache)) {
@@ -69,13 +73,13 @@ std::optional<std::string> choose_fuse_ld(const std::string &setting,
         rest = next;
         auto [cached_key, choice] = line.rsplit('\t');
         if (cached_key == key) {
-          return choice == "default" ? std::nullopt : std::optional<std::string>(choice.str());
+          return choice.str();
         }
       }
     }
   }
-  std::string choice = "default";
-  for (const char *linker : k_auto_order) {
+  std::string choice = "none";
+  for (const char *linker : candidates) {
     if (accepts(backend, program, linker)) {
       choice = linker;
       break;
@@ -92,7 +96,28 @@ std::optional<std::string> choose_fuse_ld(const std::string &setting,
       ::close(fd);
     }
   }
-  return choice == "default" ? std::nullopt : std::optional<std::string>(choice);
+  return choice;
+}
+
+} // namespace
+
+std::optional<std::string> choose_fuse_ld(const std::string &setting,
+                                          const std::vector<std::string> &backend,
+                                          const std::string &program) {
+  if (setting.empty() || setting == "default") {
+    return std::nullopt;
+  }
+  if (setting != "auto") {
+    return setting;
+  }
+  std::string choice = first_accepted(k_auto_order, backend, program);
+  return choice == "none" ? std::nullopt : std::optional<std::string>(choice);
+}
+
+std::optional<std::string> linker_for_gold(const std::vector<std::string> &backend,
+                                           const std::string &program) {
+  std::string choice = first_accepted(k_gold_order, backend, program);
+  return choice == "none" ? std::nullopt : std::optional<std::string>(choice);
 }
 
 } // namespace portable_ld

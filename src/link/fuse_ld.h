@@ -20,4 +20,10 @@ std::optional<std::string> choose_fuse_ld(const std::string &setting,
                                           const std::vector<std::string> &backend,
                                           const std::string &program);
 
+// Go links shared Go code on linux/arm64 with -fuse-ld=gold, and Debian trixie, SLES and
+// Fedora no longer ship gold: "gold" when the backend runs it, else the first of lld,
+// mold and bfd that it accepts (probed and cached as for `auto`); nullopt when none.
+std::optional<std::string> linker_for_gold(const std::vector<std::string> &backend,
+                                           const std::string &program);
+
 } // namespace portable_ld

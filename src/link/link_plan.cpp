@@ -13,6 +13,8 @@ bool chooses_linker(const std::string &arg) {
   return llvm::StringRef(arg).startswith("-fuse-ld=");
 }
 
+constexpr std::string_view k_gold = "-fuse-ld=gold";
+
 bool is_compiler_id_query(const Invocation &invocation) {
   return invocation.role == Role::Query &&
          std::find(invocation.args.begin(), invocation.args.end(), "-###") !=
@@ -82,6 +84,28 @@ void add_linker(LinkPlan &plan, const std::string &linker, const Config &config)
   plan.backend_words.push_back("-fuse-ld=" + linker);
   plan.changes.push_back(
       {"add", "", plan.backend_words.back(), "PORTABLE_LD_FUSE_LD=" + config.fuse_ld});
+}
+
+bool asks_for_gold(const Invocation &invocation) {
+  // cmd/link's flag probes (trivial.c) carry the same flags: answered by the linker that
+  // will link, or Go drops the flags they test (-no-pie) and links a broken binary.
+  bool go_link = (invocation.role == Role::FinalLink && invocation.from_go) ||
+                 invocation.role == Role::LinkProbe;
+  return go_link &&
+         std::find(invocation.args.begin(), invocation.args.end(), k_gold) !=
+             invocation.args.end();
+}
+
+void replace_gold(LinkPlan &plan, const Invocation &invocation, const std::string &linker) {
+  std::string replacement = "-fuse-ld=" + linker;
+  std::replace(plan.expanded_args.begin(), plan.expanded_args.end(), std::string(k_gold),
+               replacement);
+  plan.args = plan.expanded_args;
+  plan.own_response_file = invocation.expanded_response_file;
+  plan.changes.push_back({"replace", std::string(k_gold), replacement,
+                          "the backend cannot run gold, which Go asks for (shared Go code "
+                          "on linux/arm64); " +
+                              linker + " can"});
 }
 
 std::vector<std::string> backend_argv(const LinkPlan &plan,

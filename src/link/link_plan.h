@@ -50,6 +50,9 @@ struct LinkPlan {
   // Nothing is left to do after the backend (no log, no verification): exec it.
   bool becomes_backend = false;
   StderrMode stderr_mode = StderrMode::Inherit;
+  // A Go link asks for gold, and the backend runs none of gold, lld, mold and bfd: a
+  // failure is explained by that.
+  bool no_linker_for_gold = false;
 };
 
 // The plan for `invocation`, whose unexpanded arguments are `original_args` (what runs
@@ -64,6 +67,13 @@ bool wants_linker_choice(const Invocation &invocation, const Config &config);
 
 // Adds -fuse-ld=`linker` (choose_fuse_ld()) after the backend's words, with its reason.
 void add_linker(LinkPlan &plan, const std::string &linker, const Config &config);
+
+// A final link from Go (a go.o among its inputs), or one of cmd/link's flag probes, with
+// -fuse-ld=gold among its arguments.
+bool asks_for_gold(const Invocation &invocation);
+// Replaces each -fuse-ld=gold by -fuse-ld=`linker` (linker_for_gold()), in portable-ld's
+// own response file when the build passed one, with its reason.
+void replace_gold(LinkPlan &plan, const Invocation &invocation, const std::string &linker);
 
 // The argv the backend gets: its words, then "@response_file" or the arguments.
 std::vector<std::string> backend_argv(const LinkPlan &plan,

@@ -162,5 +162,35 @@ TEST_CASE("cmd/go's compiler identity query has its stderr captured for the stam
   CHECK(plan.stderr_mode == StderrMode::Capture);
 }
 
+TEST_CASE("Go's -fuse-ld=gold: which links ask for it, and its replacement") {
+  Invocation link = final_link({"-m64", "-fuse-ld=gold", "-o", "app", "go.o"});
+  link.from_go = true;
+  CHECK(asks_for_gold(link));
+  Invocation probe;
+  probe.role = Role::LinkProbe; // cmd/link's trivial.c probe carries the same flags
+  probe.args = {"-fuse-ld=gold", "trivial.c", "-no-pie"};
+  CHECK(asks_for_gold(probe));
+  Invocation c_link = link;
+  c_link.from_go = false; // a C build's own choice stays
+  CHECK_FALSE(asks_for_gold(c_link));
+  Invocation lld = final_link({"-fuse-ld=lld", "go.o"});
+  lld.from_go = true;
+  CHECK_FALSE(asks_for_gold(lld));
+
+  // Go >= 1.21 passes a long command in a response file: the replacement goes into
+  // portable-ld's own.
+  link.expanded_response_file = true;
+  LinkPlan plan = take(plan_link(link, {"@/tmp/go-link/args"}, no_log()));
+  CHECK(plan.args == std::vector<std::string>{"@/tmp/go-link/args"});
+  replace_gold(plan, link, "lld");
+  CHECK(plan.args == std::vector<std::string>{"-m64", "-fuse-ld=lld", "-o", "app", "go.o"});
+  CHECK(plan.expanded_args == plan.args);
+  CHECK(plan.own_response_file);
+  REQUIRE(plan.changes.size() == 1);
+  CHECK(plan.changes[0].action == "replace");
+  CHECK(plan.changes[0].from == "-fuse-ld=gold");
+  CHECK(plan.changes[0].to == "-fuse-ld=lld");
+}
+
 } // namespace
 } // namespace portable_ld
