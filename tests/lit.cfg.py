@@ -1,6 +1,7 @@
 # lit configuration for portable-ld (see tests/README.md).
 import os
 import shutil
+import subprocess
 
 import lit.formats
 
@@ -45,6 +46,17 @@ if config.host_cc:
     config.available_features.add("cc")
     if os.path.exists("/usr/lib/x86_64-linux-gnu/libc.a") or os.path.exists("/usr/lib/libc.a"):
         config.available_features.add("static-libc")
+    # Libraries whose static links fail for what they lack: libxml2.a (which needs zlib,
+    # liblzma, libm and ICU, and has a pkg-config module), and z3 (Debian ships only
+    # libz3.so). Both come with llvm-14-dev, and .ci/install-deps names them.
+    def found_by_cc(name):
+        found = subprocess.run([config.host_cc, "-print-file-name=" + name],
+                               capture_output=True, text=True).stdout.strip()
+        return os.path.isabs(found) and os.path.exists(found)
+    if found_by_cc("libxml2.a") and shutil.which("pkg-config"):
+        config.available_features.add("libxml2-static")
+    if found_by_cc("libz3.so") and not found_by_cc("libz3.a"):
+        config.available_features.add("z3-shared-only")
 # Go: `--param go=PATH` picks another toolchain (ctest runs tests/go once per toolchain).
 # Features name its release, for tests of behaviour that changed between releases.
 go = lit_config.params.get("go", config.go)
@@ -72,7 +84,7 @@ if go:
 
 # musl-gcc for PORTABLE_LD_LIBC=musl; chroot into an empty directory (root only) to run a
 # static binary with nothing around it.
-for linker, program in (("mold", "mold"), ("lld", "ld.lld")):
+for linker, program in (("mold", "mold"), ("lld", "ld.lld"), ("gold", "ld.gold")):
     if shutil.which(program):
         config.available_features.add(linker)
 # A cross C toolchain for arm64 (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross) and

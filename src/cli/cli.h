@@ -41,6 +41,8 @@
 //   link_plan.h           plan_link(): what runs, decided before anything runs
 //   fuse_ld.h             PORTABLE_LD_FUSE_LD and Go's gold: the linker, probed once and cached
 //   backend_output.h      what the backend said: why a static link failed, -###, triples
+//   undefined_references.h  a failed link's undefined symbols, in each linker's words
+//   library_search.h      which libraries define them, and what to add to a static link
 //   log.h                 the invocation record, its result, its one-write append
 //   reproducer.h          a final link's inputs and command in a tar bundle
 // cli/       one file per mode

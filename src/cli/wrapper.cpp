@@ -9,6 +9,7 @@
 #include "link/backend_output.h"
 #include "link/config.h"
 #include "link/fuse_ld.h"
+#include "link/library_search.h"
 #include "link/link_plan.h"
 #include "link/log.h"
 #include "link/reproducer.h"
@@ -65,6 +66,9 @@ private:
   std::vector<std::string> driver_args() const;
   void record_request(const Invocation &invocation);
   std::optional<Outcome> resolve_backend(std::string &program);
+  StaticFailure explain_static_link(const std::string &program, const Invocation &invocation,
+                                    const std::string &linker_output);
+  std::vector<PkgConfigAnswer> pkg_config_answers(const std::vector<std::string> &needing);
   void choose_linker_for_gold(const std::string &program, const Invocation &invocation,
                               LinkPlan &plan);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
@@ -298,11 +302,87 @@ Outcome Wrapper::explain_failure(const std::string &program, const Invocation &i
     }
   }
   if (plan.static_request.requested) {
-    StaticFailure failure = explain_static_failure(linker_output);
-    return fail(code, Result::BackendFailed, "static link failed: " + failure.reason,
-                failure.hint);
+    StaticFailure failure = explain_static_link(program, invocation, linker_output);
+    m_diagnostics.error("static link failed: {}", failure.reason);
+    for (const std::string &note : failure.notes) {
+      m_diagnostics.note("{}", note);
+    }
+    if (!failure.hint.empty()) {
+      m_diagnostics.hint("{}", failure.hint);
+    }
+    m_record.errors.push_back("static link failed: " + failure.reason);
+    return {code, Result::BackendFailed};
   }
   return {code, Result::BackendFailed};
+}
+
+// Why a static link failed: the linker's words, and for undefined symbols the libraries
+// that define them, where the backend looks for libraries (library_search.h).
+StaticFailure Wrapper::explain_static_link(const std::string &program,
+                                           const Invocation &invocation,
+                                           const std::string &linker_output) {
+  std::vector<std::string> argv = m_config.backend;
+  argv.push_back("-print-search-dirs");
+  int status = 0;
+  std::vector<std::string> directories;
+  if (llvm::Expected<std::string> dirs =
+          run_capturing_stdout(program, argv, {}, status, StderrMode::Capture)) {
+    directories = library_directories(*dirs);
+  } else {
+    llvm::consumeError(dirs.takeError());
+  }
+  std::vector<UndefinedReference> references = undefined_references(linker_output);
+  if (references.empty()) {
+    return explain_static_failure(linker_output, directories);
+  }
+  std::vector<std::string> symbols;
+  for (const UndefinedReference &reference : references) {
+    symbols.push_back(reference.symbol);
+  }
+  MissingLibraries missing = describe_missing(references, find_definers(symbols, directories));
+  return explain_missing_libraries(missing, pkg_config_answers(missing.needing),
+                                   invocation.from_go);
+}
+
+// pkg-config's --static answer for each needing -lNAME that has a module; none without
+// pkg-config.
+std::vector<PkgConfigAnswer>
+Wrapper::pkg_config_answers(const std::vector<std::string> &needing) {
+  std::vector<PkgConfigAnswer> answers;
+  llvm::Expected<std::string> pkg_config = resolve_program("pkg-config");
+  if (!pkg_config) {
+    llvm::consumeError(pkg_config.takeError());
+    return answers;
+  }
+  int status = 0;
+  llvm::Expected<std::string> pc_path = run_capturing_stdout(
+      *pkg_config, {"pkg-config", "--variable", "pc_path", "pkg-config"}, {}, status,
+      StderrMode::Capture);
+  if (!pc_path) {
+    llvm::consumeError(pc_path.takeError());
+    return answers;
+  }
+  std::vector<std::string> pc_directories;
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  llvm::StringRef(*pc_path).trim().split(parts, ':', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef part : parts) {
+    pc_directories.push_back(part.str());
+  }
+  for (const std::string &flag : needing) {
+    std::optional<std::string> module = pkg_config_module_for(flag.substr(2), pc_directories);
+    if (!module) {
+      continue;
+    }
+    llvm::Expected<std::string> libs = run_capturing_stdout(
+        *pkg_config, {"pkg-config", "--static", "--libs", *module}, {}, status,
+        StderrMode::Capture);
+    if (libs && status == 0) {
+      answers.push_back({*module, llvm::StringRef(*libs).trim().str()});
+    } else if (!libs) {
+      llvm::consumeError(libs.takeError());
+    }
+  }
+  return answers;
 }
 
 std::optional<std::string> Wrapper::backend_arch_mismatch(const std::string &program) {

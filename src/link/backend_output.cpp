@@ -9,10 +9,12 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
 
 namespace portable_ld {
 
-StaticFailure explain_static_failure(const std::string &stderr_text) {
+StaticFailure explain_static_failure(const std::string &stderr_text,
+                                     const std::vector<std::string> &library_directories) {
   std::smatch match;
   // GNU ld and gold say "cannot find -lfoo", lld "unable to find library -lfoo"; lld
   // does not quote the dynamic object's name.
@@ -25,9 +27,23 @@ StaticFailure explain_static_failure(const std::string &stderr_text) {
       return {"the linker found no static C library (libc.a)",
               "install libc6-dev (glibc's libc.a), or link with musl-gcc (package musl-tools)"};
     }
-    return {"the linker found no static archive for -l" + library + " (lib" + library + ".a)",
-            "install the package that ships lib" + library +
-                ".a (usually its -dev package), or drop the static request for this link"};
+    std::string reason =
+        "the linker found no static archive for -l" + library + " (lib" + library + ".a)";
+    for (const std::string &directory : library_directories) {
+      std::string shared = directory + "/lib" + library + ".so";
+      if (llvm::sys::fs::exists(shared)) {
+        return {reason,
+                fmt::format("{} is installed, but no lib{}.a: Debian ships no static archive "
+                            "of it, so this program cannot be linked statically while it "
+                            "uses it; link dynamically (drop the static request) with a "
+                            "glibc floor (PORTABLE_LD_MAX_GLIBC), or build that library as a "
+                            "static archive yourself",
+                            shared, library)};
+      }
+    }
+    return {reason, "install the package that ships lib" + library +
+                        ".a (usually its -dev package), or drop the static request for this "
+                        "link"};
   }
   if (std::regex_search(stderr_text, match, k_dynamic_object)) {
     return {fmt::format("'{}' is a shared library and cannot be linked statically",

@@ -17,8 +17,12 @@ namespace portable_ld {
 struct StaticFailure {
   std::string reason;
   std::string hint;
+  std::vector<std::string> notes = {}; // the evidence, when there is more than the reason
 };
-StaticFailure explain_static_failure(const std::string &stderr_text);
+// `library_directories`: where the backend looks for libraries, to tell a library that
+// has only a shared object ("cannot find -lz3" with libz3.so there) from a missing one.
+StaticFailure explain_static_failure(const std::string &stderr_text,
+                                     const std::vector<std::string> &library_directories = {});
 
 // An argument of the link that can turn -static back into a dynamic link.
 std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args);

@@ -269,7 +269,8 @@ llvm::Expected<std::string> read_whole_file(const std::string &path) {
 
 llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
                                                  const std::vector<std::string> &argv,
-                                                 std::vector<std::string> env, int &exit_code) {
+                                                 std::vector<std::string> env, int &exit_code,
+                                                 StderrMode stderr_mode) {
   llvm::SmallString<128> path;
   if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "out", path)) {
     return llvm::createStringError(error, "cannot create a temporary file: %s",
@@ -278,7 +279,7 @@ llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
   if (env.empty()) {
     env = current_environment();
   }
-  SpawnRequest request{program, argv, std::move(env), StderrMode::Inherit, path.str().str()};
+  SpawnRequest request{program, argv, std::move(env), stderr_mode, path.str().str()};
   llvm::Expected<SpawnResult> result = spawn_and_wait(request);
   llvm::Expected<std::string> output =
       result ? read_whole_file(request.stdout_path)

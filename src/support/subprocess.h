@@ -54,10 +54,12 @@ std::error_code exec_program(const std::string &program, const std::vector<std::
                              const std::vector<std::string> &env);
 
 // Runs `argv` (argv[0] first) with `env` (empty: this process's environment), its stdout
-// in a temporary file, and returns that output; `exit_code` gets the shell status.
+// in a temporary file, and returns that output; `exit_code` gets the shell status. Its
+// stderr is the user's, or (Capture) read and dropped, for a question the user did not ask.
 llvm::Expected<std::string> run_capturing_stdout(const std::string &program,
                                                  const std::vector<std::string> &argv,
-                                                 std::vector<std::string> env, int &exit_code);
+                                                 std::vector<std::string> env, int &exit_code,
+                                                 StderrMode stderr_mode = StderrMode::Inherit);
 
 // The whole content of a file, or an error naming it.
 llvm::Expected<std::string> read_whole_file(const std::string &path);
