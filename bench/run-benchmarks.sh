@@ -213,6 +213,21 @@ pair "check vs scanelf, static" "1.0x" 10 50 \
   "scanelf -in STATIC" "scanelf -in $static_bin" \
   "portable-ld check STATIC" "$pld check $static_bin"
 
+# Many files in one call: the ELF files of /usr/bin, as a tree scan reads them.
+python3 - >many.txt <<'LIST'
+import os
+for name in sorted(os.listdir("/usr/bin")):
+    path = os.path.join("/usr/bin", name)
+    if os.path.isfile(path) and not os.path.islink(path) and " " not in path:
+        with open(path, "rb") as f:
+            if f.read(4) == b"\x7fELF":
+                print(path)
+LIST
+many=$(tr '\n' ' ' <many.txt)
+pair "check vs scanelf, $(wc -l <many.txt) files" "1.0x" 3 15 \
+  "scanelf -in /usr/bin/* (ELF)" "scanelf -in $many" \
+  "portable-ld check /usr/bin/* (ELF)" "$pld check $many"
+
 # 6. Memory.
 note "measuring: peak RSS (7 runs each)"
 # Each beside its own do-nothing run: the floor that the program's code alone costs.
@@ -244,6 +259,17 @@ def pooled(files, name):
                 if result["command"] == name:
                     times += result["times"]
     return [t * 1000 for t in times]
+
+def cpu(files, name):
+    """Mean user + system CPU ms: check reads files on every core, so its wall time
+    and its CPU time differ; both are shown."""
+    values = []
+    for path in files:
+        with open(os.path.join(work, path)) as f:
+            for result in json.load(f)["results"]:
+                if result["command"] == name:
+                    values.append(result["user"] + result["system"])
+    return 1000 * statistics.mean(values)
 
 def row(section, label, times, extra=""):
     print(f"{section:<26} {label:<34} {statistics.mean(times):9.2f} "
@@ -314,6 +340,9 @@ for r in records:
                  f"median, {om - pm:+.2f} ms (target <= {target}%)")
         if process_floor:
             extra += f"; one /bin/true = {100 * process_floor / pd:.1f}%"
+    if r["section"].startswith("check"):
+        extra += (f"; CPU {cpu(r['files'], r['ours']):.2f} ms vs "
+                  f"{cpu(r['files'], r['peer']):.2f} ms")
     row("", r["ours"], ours, extra)
     if r["section"] == "passthrough, log to file" and own:
         print(f"{'':<26} {'  (own time, from its log)':<34} {statistics.mean(own):9.2f} "

@@ -19,6 +19,7 @@
 #include "verify/glibc_hazards.h"
 #include "verify/verify.h"
 
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace po = boost::program_options;
@@ -248,17 +249,19 @@ llvm::Expected<Requirements> requirements_of(const CheckOptions &options) {
   return requirements;
 }
 
-// One file's verdict and judgement, printed; its exit code.
-int check_file(const std::string &file, const Requirements &requirements, bool json,
+// One file's verdict and judgement, printed; its exit code. stdout is flushed only
+// before diagnostics, so that a verdict comes before what is said about it even through
+// a pipe, and a directory of clean files costs one write.
+int print_file(const std::string &file, llvm::Expected<JudgedOutput> judged, bool json,
                Diagnostics &diagnostics) {
-  llvm::Expected<JudgedOutput> judged = judge_output(file, requirements);
   if (!judged) {
     std::string message = llvm::toString(judged.takeError());
-    diagnostics.error("{}", message);
     if (json) {
       print_json(llvm::json::Object{
           {"path", json_string(file)}, {"ok", false}, {"error", json_string(message)}});
     }
+    std::fflush(stdout);
+    diagnostics.error("{}", message);
     return k_check_unreadable;
   }
   if (json) {
@@ -266,7 +269,10 @@ int check_file(const std::string &file, const Requirements &requirements, bool j
   } else {
     print_text(judged->verdict);
   }
-  std::fflush(stdout); // the verdict before its diagnostics, even through a pipe
+  if (judged->violations.empty()) {
+    return k_check_pass;
+  }
+  std::fflush(stdout);
   // CGO_ENABLED=0 is no way out for a program with C code of its own (go-sqlite3).
   const std::optional<GoBinary> &go = judged->verdict.go;
   bool own_cgo = go && go->cgo_packages && !go->cgo_packages->empty() && !go->only_standard_cgo();
@@ -279,6 +285,31 @@ int check_file(const std::string &file, const Requirements &requirements, bool j
                                own_cgo ? "" : " or CGO_ENABLED=0"),
              /*show_warnings=*/true);
   return judged->rejected() ? k_check_policy_failed : k_check_pass;
+}
+
+// Every file read and judged (pure work, on all cores, as lld reads its inputs), then
+// printed in the order given; a window at a time, so memory stays bounded for any number
+// of files. Returns the worst status: an unreadable file (2) over a failed requirement (1).
+int check_files(const std::vector<std::string> &files, const Requirements &requirements,
+                bool json, Diagnostics &diagnostics) {
+  int exit_code = k_check_pass;
+  const size_t window = 256;
+  for (size_t start = 0; start < files.size(); start += window) {
+    size_t count = std::min(window, files.size() - start);
+    std::vector<std::optional<llvm::Expected<JudgedOutput>>> judged(count);
+    auto judge_one = [&](size_t i) { judged[i].emplace(judge_output(files[start + i], requirements)); };
+    if (count == 1) {
+      judge_one(0);
+    } else {
+      llvm::parallelForEachN(0, count, judge_one);
+    }
+    for (size_t i = 0; i < count; ++i) {
+      exit_code = std::max(exit_code, print_file(files[start + i], std::move(*judged[i]), json,
+                                                 diagnostics));
+    }
+  }
+  std::fflush(stdout);
+  return exit_code;
 }
 
 } // namespace
@@ -294,12 +325,7 @@ int run_check(const std::vector<std::string> &args) {
     diagnostics.error("check: {}", llvm::toString(requirements.takeError()));
     return k_check_unreadable;
   }
-  // The worst status wins: an unreadable file (2) over a failed requirement (1).
-  int exit_code = k_check_pass;
-  for (const std::string &file : options.files) {
-    exit_code = std::max(exit_code, check_file(file, *requirements, options.json, diagnostics));
-  }
-  return exit_code;
+  return check_files(options.files, *requirements, options.json, diagnostics);
 }
 
 } // namespace portable_ld

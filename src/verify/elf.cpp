@@ -234,11 +234,62 @@ struct VersionNeeds {
   std::map<unsigned, VersionNeed> needs;         // .gnu.version index -> what it requires
 };
 
+// The version-needs table (.gnu.version_r, DT_VERNEED): index -> "GLIBC_2.14" in
+// "libc.so.6". `fetch(offset, size, what)` gives the table's bytes at an offset from its
+// first entry. Each entry and each auxiliary entry takes 16 bytes of the file, so no more
+// of them are read than fit in it, whatever the counts say; names stop at their NUL
+// (LLVM 14's getVersionDependencies copies the rest of the string table with each one,
+// megabytes per file, and follows its counts unbounded).
+template <class ELFT, class Fetch>
+llvm::Error parse_version_needs(Fetch fetch, uint64_t count, llvm::StringRef strings,
+                                uint64_t file_size, std::map<unsigned, VersionNeed> &needs) {
+  auto word = [](const char *at) {
+    return llvm::support::endian::read<uint32_t, ELFT::TargetEndianness>(at);
+  };
+  auto half = [](const char *at) {
+    return llvm::support::endian::read<uint16_t, ELFT::TargetEndianness>(at);
+  };
+  auto name = [&](uint64_t offset) {
+    return offset < strings.size() ? strings.substr(offset).split('\0').first.str() : "";
+  };
+  uint64_t budget = file_size / 16;
+  uint64_t offset = 0;
+  for (uint64_t i = 0; i < count && budget > 0; ++i, --budget) {
+    llvm::Expected<llvm::StringRef> entry = fetch(offset, 16, "version need");
+    if (!entry) {
+      return entry.takeError();
+    }
+    std::string file = name(word(entry->data() + 4));
+    uint64_t aux = offset + word(entry->data() + 8);
+    for (uint16_t j = 0, n = half(entry->data() + 2); j < n && budget > 0; ++j, --budget) {
+      llvm::Expected<llvm::StringRef> vernaux = fetch(aux, 16, "version need auxiliary entry");
+      if (!vernaux) {
+        return vernaux.takeError();
+      }
+      needs[half(vernaux->data() + 6) & VERSYM_VERSION] = {
+          name(word(vernaux->data() + 8)), file,
+          (half(vernaux->data() + 4) & VER_FLG_WEAK) != 0};
+      uint32_t next = word(vernaux->data() + 12);
+      if (next == 0) {
+        break;
+      }
+      aux += next;
+    }
+    uint32_t next = word(entry->data() + 12);
+    if (next == 0) {
+      break;
+    }
+    offset += next;
+  }
+  return llvm::Error::success();
+}
+
 // .gnu.version holds one index per .dynsym entry, and .gnu.version_r maps indexes to
 // "GLIBC_2.14" in "libc.so.6".
 template <class ELFT>
 llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFile<ELFT> &elf,
-                                                      typename ELFT::ShdrRange sections) {
+                                                      typename ELFT::ShdrRange sections,
+                                                      llvm::StringRef file) {
   VersionNeeds<ELFT> versions;
   for (const typename ELFT::Shdr &section : sections) {
     if (section.sh_type == SHT_GNU_versym) {
@@ -248,17 +299,20 @@ llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFil
       }
       versions.versyms = *entries;
     } else if (section.sh_type == SHT_GNU_verneed) {
-      auto needs = elf.getVersionDependencies(section);
-      if (!needs) {
-        return needs.takeError();
+      auto table = file_slice(file, section.sh_offset, section.sh_size, "SHT_GNU_verneed");
+      if (!table) {
+        return table.takeError();
       }
-      // LLVM 14 copies each name with the rest of the string table behind it: c_str()
-      // stops at the name's own NUL.
-      for (const llvm::object::VerNeed &need : *needs) {
-        for (const llvm::object::VernAux &aux : need.AuxV) {
-          versions.needs[aux.Other & VERSYM_VERSION] = {aux.Name.c_str(), need.File.c_str(),
-                                                        (aux.Flags & VER_FLG_WEAK) != 0};
-        }
+      auto strings = elf.getLinkAsStrtab(section);
+      if (!strings) {
+        return strings.takeError();
+      }
+      auto fetch = [&](uint64_t offset, uint64_t size, const char *what) {
+        return file_slice(*table, offset, size, what);
+      };
+      if (llvm::Error error = parse_version_needs<ELFT>(fetch, section.sh_info, *strings,
+                                                       file.size(), versions.needs)) {
+        return error;
       }
     }
   }
@@ -269,8 +323,9 @@ llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFil
 // version requirements.
 template <class ELFT>
 llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
-                                   typename ELFT::ShdrRange sections, Verdict &verdict) {
-  auto versions = read_version_needs(elf, sections);
+                                   typename ELFT::ShdrRange sections, llvm::StringRef file,
+                                   Verdict &verdict) {
+  auto versions = read_version_needs(elf, sections, file);
   if (!versions) {
     return versions.takeError();
   }
@@ -394,37 +449,10 @@ llvm::Error DynamicSymbols<ELFT>::read_version_needs(llvm::StringRef strings) {
   if (need == m_tags.end() || count == m_tags.end()) {
     return llvm::Error::success();
   }
-  auto name = [&](uint64_t offset) {
-    return offset < strings.size() ? strings.substr(offset).split('\0').first.str() : "";
+  auto fetch = [&](uint64_t offset, uint64_t size, const char *what) {
+    return at(need->second + offset, size, what);
   };
-  // Each entry and each auxiliary entry takes 16 bytes of the file: no more of them can
-  // be read than fit in it, whatever the counts say.
-  uint64_t budget = m_file.size() / 16;
-  uint64_t address = need->second;
-  for (uint64_t i = 0; i < count->second && budget > 0; ++i, --budget) {
-    auto entry = at(address, 16, "DT_VERNEED");
-    if (!entry) {
-      return entry.takeError();
-    }
-    std::string file = name(word(entry->data() + 4));
-    uint64_t aux = address + word(entry->data() + 8);
-    for (uint16_t j = 0, n = half(entry->data() + 2); j < n && budget > 0; ++j, --budget) {
-      auto vernaux = at(aux, 16, "DT_VERNEED auxiliary entry");
-      if (!vernaux) {
-        return vernaux.takeError();
-      }
-      m_needs[half(vernaux->data() + 6) & VERSYM_VERSION] = {
-          name(word(vernaux->data() + 8)), file,
-          (half(vernaux->data() + 4) & VER_FLG_WEAK) != 0};
-      aux += word(vernaux->data() + 12);
-    }
-    uint32_t next = word(entry->data() + 12);
-    if (next == 0) {
-      break;
-    }
-    address += next;
-  }
-  return llvm::Error::success();
+  return parse_version_needs<ELFT>(fetch, count->second, strings, m_file.size(), m_needs);
 }
 
 template <class ELFT>
@@ -724,20 +752,54 @@ std::vector<CallSite> find_calls(typename ELFT::ShdrRange sections, llvm::String
   return sites;
 }
 
-// Static, but perhaps not self-contained: glibc's NSS, iconv and dlopen
-// (glibc_hazards.cpp), and the glibc version the image is pinned to.
-template <class ELFT>
-llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
-                                typename ELFT::ShdrRange sections, llvm::StringRef file,
-                                const GoSections &go, Verdict &verdict) {
+// What one pass over the .symtab of a static glibc image tells: the hazards' evidence
+// (glibc_hazards.cpp), the pinned glibc version, where Go's own code is, and the Go facts
+// that would otherwise take a search through megabytes of .rodata and .gopclntab.
+struct SymtabFacts {
   StaticImage image;
-  image.strings = go.rodata;
-  if (sections.empty()) {
-    image.strings.push_back(std::string_view(file.data(), file.size()));
-  }
   std::vector<std::pair<std::string, uint64_t>> call_targets; // dlopen, dlmopen, iconv_open
-  uint64_t go_text = 0;
-  uint64_t go_etext = 0;
+  uint64_t go_text = 0;  // runtime.text
+  uint64_t go_etext = 0; // runtime.etext
+  bool runtime_cgo = false;              // runtime/cgo's C code (x_cgo_thread_start)
+  std::vector<std::string> cgo_packages; // of Go functions "<package>._Cfunc_...", ...
+};
+
+// Whether `name` holds "._", as every cgo symbol of a Go package does; called for each
+// of a Go binary's tens of thousands of symbols, most of which have a '.' or two.
+bool has_dot_underscore(llvm::StringRef name) {
+  const char *at = name.data();
+  const char *end = at + name.size();
+  while (end - at > 1) {
+    at = static_cast<const char *>(std::memchr(at, '.', static_cast<size_t>(end - at - 1)));
+    if (!at) {
+      return false;
+    }
+    if (at[1] == '_') {
+      return true;
+    }
+    ++at;
+  }
+  return false;
+}
+
+// The package of a Go function that cgo made ("net._C2func_getaddrinfo",
+// "main._cgoexp_0123456789ab_f"), or empty.
+llvm::StringRef cgo_package_of(llvm::StringRef name) {
+  for (llvm::StringRef marker : {"._Cfunc_", "._C2func_", "._cgoexp_"}) {
+    if (size_t at = name.find(marker); at != llvm::StringRef::npos && at > 0) {
+      llvm::StringRef package = name.take_front(at);
+      return package == "runtime/cgo" ? llvm::StringRef() : package;
+    }
+  }
+  return {};
+}
+
+template <class ELFT>
+llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> &elf,
+                                              typename ELFT::ShdrRange sections,
+                                              llvm::StringRef file, Verdict &verdict) {
+  SymtabFacts facts;
+  StaticImage &image = facts.image;
   if (llvm::Error error = for_each_symbol(
           elf, sections, SHT_SYMTAB,
           [&](const typename ELFT::Sym &symbol) {
@@ -746,30 +808,54 @@ llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
           },
           [&](const typename ELFT::Sym &symbol, llvm::StringRef name, size_t) {
             if (symbol.getType() == STT_FUNC && is_hazard_function(name)) {
-              if (hazard_kind_of(name) == HazardKind::Nss || name == "iconv_open") {
-                if (is_presence_hazard(name)) {
-                  image.defined.push_back(name.str());
-                }
+              if (is_presence_hazard(name)) {
+                image.defined.push_back(name.str());
               }
               if (hazard_kind_of(name) != HazardKind::Nss) {
-                call_targets.emplace_back(name.str(), symbol.st_value);
+                facts.call_targets.emplace_back(name.str(), symbol.st_value);
               }
             } else if (name == "runtime.text") {
-              go_text = symbol.st_value;
+              facts.go_text = symbol.st_value;
             } else if (name == "runtime.etext") {
-              go_etext = symbol.st_value;
+              facts.go_etext = symbol.st_value;
+            } else if (name == "x_cgo_thread_start") {
+              facts.runtime_cgo = true;
             } else if (symbol.getType() == STT_OBJECT &&
                        (name == "__nptl_version" || name == "__libc_version") &&
                        verdict.glibc_version.empty()) {
               verdict.glibc_version = glibc_version_in(symbol_bytes<ELFT>(sections, file, symbol));
             } else if (name == "__gxx_personality_v0") {
               verdict.uses_libstdcxx = true;
-            } else if (is_cgo_symbol(name)) {
-              image.cgo_symbols.push_back(name.str());
+            } else if (name.startswith("_cgo_") || has_dot_underscore(name)) {
+              if (is_cgo_symbol(name)) {
+                image.cgo_symbols.push_back(name.str());
+              }
+              llvm::StringRef package = cgo_package_of(name);
+              if (!package.empty() &&
+                  std::find(facts.cgo_packages.begin(), facts.cgo_packages.end(), package) ==
+                      facts.cgo_packages.end()) {
+                facts.cgo_packages.push_back(package.str());
+              }
             }
           })) {
     return error;
   }
+  std::sort(facts.cgo_packages.begin(), facts.cgo_packages.end());
+  return facts;
+}
+
+// Static, but perhaps not self-contained: glibc's NSS, iconv and dlopen
+// (glibc_hazards.cpp), from the .symtab pass and the code.
+template <class ELFT>
+llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
+                                typename ELFT::ShdrRange sections, llvm::StringRef file,
+                                const GoSections &go, SymtabFacts symtab, Verdict &verdict) {
+  StaticImage &image = symtab.image;
+  image.strings = go.rodata;
+  if (sections.empty()) {
+    image.strings.push_back(std::string_view(file.data(), file.size()));
+  }
+  const auto &call_targets = symtab.call_targets;
   // Without .symtab, Go's pclntab still names the cgo trampolines; with it, cgo's own
   // symbols say more, and the pclntab need not be searched.
   if (!image.has_symtab) {
@@ -787,7 +873,7 @@ llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
       targets.push_back(address);
     }
     std::vector<CallSite> sites =
-        find_calls<ELFT>(sections, file, *encoding, targets, go_text, go_etext);
+        find_calls<ELFT>(sections, file, *encoding, targets, symtab.go_text, symtab.go_etext);
     for (const auto &[name, address] : call_targets) {
       std::vector<CallSite> calls;
       std::copy_if(sites.begin(), sites.end(), std::back_inserter(calls),
@@ -881,7 +967,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
     if (llvm::Error error = DynamicSymbols<ELFT>(elf, file).read(verdict)) {
       return error;
     }
-  } else if (llvm::Error error = read_undefined_symbols(elf, *sections, verdict)) {
+  } else if (llvm::Error error = read_undefined_symbols(elf, *sections, file, verdict)) {
     return error;
   }
   if (!read_kind(elf, facts, verdict)) {
@@ -889,12 +975,27 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
   }
   read_sections(elf, *sections, file, facts);
   facts.go.self_contained = verdict.interpreter.empty() && verdict.needed.empty();
-  verdict.go = describe_go_binary(facts.go);
   verdict.linkage = linkage_of(verdict);
   // NSS and iconv load shared modules only in glibc: a static musl image has none of
   // glibc's marks and calls getaddrinfo freely. Without section headers, assume glibc.
-  if (verdict.linkage != Linkage::Dynamic && (sections->empty() || facts.glibc_marks)) {
-    if (llvm::Error error = read_static_hazards(elf, *sections, file, facts.go, verdict)) {
+  bool static_glibc =
+      verdict.linkage != Linkage::Dynamic && (sections->empty() || facts.glibc_marks);
+  std::optional<SymtabFacts> symtab;
+  if (static_glibc) {
+    auto read = read_symtab_facts(elf, *sections, file, verdict);
+    if (!read) {
+      return read.takeError();
+    }
+    symtab = std::move(*read);
+    if (symtab->image.has_symtab) {
+      facts.go.runtime_cgo_in_symtab = symtab->runtime_cgo;
+      facts.go.cgo_packages_in_symtab = symtab->cgo_packages;
+    }
+  }
+  verdict.go = describe_go_binary(facts.go);
+  if (static_glibc) {
+    if (llvm::Error error =
+            read_static_hazards(elf, *sections, file, facts.go, std::move(*symtab), verdict)) {
       return error;
     }
   }

@@ -164,7 +164,9 @@ std::vector<std::string> cgo_packages_in(std::string_view names) {
       packages.emplace_back(package);
     }
   };
-  for (std::string_view marker : {std::string_view("._C"), std::string_view("._cgoexp_")}) {
+  // "func_" (of "._Cfunc_" and "._C2func_") and "._cgoexp_": needles long enough for
+  // memmem to skip through megabytes of names.
+  for (std::string_view marker : {std::string_view("func_"), std::string_view("._cgoexp_")}) {
     for (size_t at = 0; at < names.size();) {
       const void *found = ::memmem(names.data() + at, names.size() - at, marker.data(),
                                    marker.size());
@@ -172,9 +174,12 @@ std::vector<std::string> cgo_packages_in(std::string_view names) {
         break;
       }
       at = static_cast<size_t>(static_cast<const char *>(found) - names.data());
-      std::string_view rest = names.substr(at + 2);
-      if (marker.size() > 3 || rest.starts_with("Cfunc_") || rest.starts_with("C2func_")) {
+      if (marker.size() > 5) {
         add_package_before(at);
+      } else if (at >= 3 && names.substr(at - 3, 3) == "._C") {
+        add_package_before(at - 3);
+      } else if (at >= 4 && names.substr(at - 4, 4) == "._C2") {
+        add_package_before(at - 4);
       }
       at += marker.size();
     }
@@ -221,14 +226,18 @@ std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
   if (go.linker == GoLinker::External && !sections.rodata.empty() &&
       (!sections.function_names.empty() || sections.self_contained)) {
     // Not .gopclntab: its file table names runtime's own cgo.go ("runtime/cgo.go").
-    bool present = std::any_of(sections.rodata.begin(), sections.rodata.end(),
-                               [](std::string_view bytes) {
-                                 return contains(bytes, "runtime/cgo: ");
-                               });
+    bool present = sections.runtime_cgo_in_symtab
+                       ? *sections.runtime_cgo_in_symtab
+                       : std::any_of(sections.rodata.begin(), sections.rodata.end(),
+                                     [](std::string_view bytes) {
+                                       return contains(bytes, "runtime/cgo: ");
+                                     });
     go.runtime_cgo = present ? GoBinary::RuntimeCgo::Present : GoBinary::RuntimeCgo::Absent;
   }
   if (!sections.function_names.empty()) {
-    go.cgo_packages = cgo_packages_in(sections.function_names);
+    go.cgo_packages = sections.cgo_packages_in_symtab
+                          ? *sections.cgo_packages_in_symtab
+                          : cgo_packages_in(sections.function_names);
   }
   return go;
 }

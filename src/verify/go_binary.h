@@ -66,6 +66,10 @@ struct GoSections {
   // The image needs no loader and no library: the Go runtime, runtime/cgo included, can
   // only be in it (a -linkshared program keeps it in a Go shared library).
   bool self_contained = false;
+  // Read from .symtab where it was read anyway (a static glibc image), instead of
+  // searching .rodata and .gopclntab: runtime/cgo's C code, and the cgo packages.
+  std::optional<bool> runtime_cgo_in_symtab;
+  std::optional<std::vector<std::string>> cgo_packages_in_symtab;
 };
 
 // The packages whose cgo trampolines ("net._C2func_getaddrinfo"), or exports

@@ -69,7 +69,14 @@ int compare_versions(std::string_view a, std::string_view b) {
 
 std::vector<FamilyVersion> newest_versions(const std::vector<VersionedSymbol> &versioned) {
   std::vector<FamilyVersion> newest;
+  // Hundreds of symbols share a dozen versions: each distinct one is split and compared
+  // once (check over a directory of binaries spends its time here otherwise).
+  std::vector<std::string_view> seen;
   for (const VersionedSymbol &symbol : versioned) {
+    if (std::find(seen.begin(), seen.end(), symbol.version) != seen.end()) {
+      continue;
+    }
+    seen.push_back(symbol.version);
     SymbolVersion version = split_symbol_version(symbol.version);
     auto it = std::find_if(newest.begin(), newest.end(), [&](const FamilyVersion &entry) {
       return entry.family == version.family;
