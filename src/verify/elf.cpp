@@ -603,7 +603,8 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
     std::string_view bytes(contents->data(), contents->size());
     // Go's internal linker names them .data.rel.ro.* in a PIE.
     if (*name == ".gopclntab" || *name == ".data.rel.ro.gopclntab") {
-      go.function_names = bytes;
+      go.function_names =
+          go_function_names(bytes, ELFT::TargetEndianness == llvm::support::little);
     } else if (*name == ".rodata" || name->startswith(".rodata.")) {
       go.rodata.push_back(bytes);
     } else if (*name == ".go.buildinfo") {

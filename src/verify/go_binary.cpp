@@ -153,6 +153,37 @@ bool parse_go_build_info(std::string_view blob, GoBinary &into) {
   return true;
 }
 
+std::string_view go_function_names(std::string_view pclntab, bool little_endian) {
+  if (pclntab.size() < 8) {
+    return pclntab;
+  }
+  auto read = [&](size_t at, size_t size) -> std::optional<uint64_t> {
+    if (at + size > pclntab.size()) {
+      return std::nullopt;
+    }
+    uint64_t value = 0;
+    for (size_t i = 0; i < size; ++i) {
+      uint64_t byte = static_cast<unsigned char>(pclntab[at + (little_endian ? size - 1 - i : i)]);
+      value = (value << 8) | byte;
+    }
+    return value;
+  };
+  uint64_t magic = *read(0, 4);
+  size_t pointer = static_cast<unsigned char>(pclntab[7]);
+  // The offsets after nfunc and nfiles: Go 1.16-1.17 (0xfffffffa), then 1.18-1.19
+  // (0xfffffff0) and 1.20 on (0xfffffff1), which put textStart first.
+  size_t skip = magic == 0xfffffffa ? 2 : (magic == 0xfffffff0 || magic == 0xfffffff1) ? 3 : 0;
+  if (skip == 0 || (pointer != 4 && pointer != 8)) {
+    return pclntab;
+  }
+  std::optional<uint64_t> names = read(8 + skip * pointer, pointer);
+  std::optional<uint64_t> end = read(8 + (skip + 1) * pointer, pointer); // cuOffset
+  if (!names || !end || *names > *end || *end > pclntab.size()) {
+    return pclntab;
+  }
+  return pclntab.substr(*names, *end - *names);
+}
+
 std::vector<std::string> cgo_packages_in(std::string_view names) {
   std::vector<std::string> packages;
   auto add_package_before = [&](size_t at) {

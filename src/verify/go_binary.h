@@ -72,6 +72,11 @@ struct GoSections {
   std::optional<std::vector<std::string>> cgo_packages_in_symtab;
 };
 
+// The function name table (funcnametab) of a Go >= 1.16 .gopclntab, from its header
+// (runtime/symtab.go's pcHeader): a sixth of the section, the part names are searched in.
+// The whole section when the header is not one of those layouts or does not fit.
+std::string_view go_function_names(std::string_view pclntab, bool little_endian);
+
 // The packages whose cgo trampolines ("net._C2func_getaddrinfo"), or exports
 // ("main._cgoexp_0123456789ab_Callback"), Go's function table names; runtime/cgo aside.
 std::vector<std::string> cgo_packages_in(std::string_view function_names);

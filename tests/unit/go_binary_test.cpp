@@ -174,5 +174,30 @@ TEST_CASE("GoBinary::only_standard_cgo") {
   CHECK_FALSE(go.only_standard_cgo());
 }
 
+TEST_CASE("go_function_names: the funcnametab of a Go >= 1.16 pclntab") {
+  // Go 1.18's pcHeader, little-endian, 8-byte pointers: magic, pads, minLC, ptrSize, then
+  // nfunc, nfiles, textStart, funcnameOffset (80), cuOffset (80 + 12), ...
+  std::string table(8 + 8 * 8, '\0');
+  const unsigned char header[] = {0xf0, 0xff, 0xff, 0xff, 0, 0, 1, 8};
+  std::copy(std::begin(header), std::end(header), table.begin());
+  auto put = [&](size_t field, uint64_t value) {
+    for (size_t i = 0; i < 8; ++i) {
+      table[8 + 8 * field + i] = static_cast<char>(value >> (8 * i));
+    }
+  };
+  put(3, 72);
+  put(4, 72 + 12);
+  table += std::string("main.main\0x\0", 12) + "other data";
+  CHECK(go_function_names(table, true) == std::string_view("main.main\0x\0", 12));
+  // Go 1.20's magic, the same layout.
+  table[0] = static_cast<char>(0xf1);
+  CHECK(go_function_names(table, true).size() == 12);
+  // An offset past the end, an unknown magic or a big-endian reading: the whole section.
+  CHECK(go_function_names(table, false) == table);
+  put(4, 1000);
+  CHECK(go_function_names(table, true) == table);
+  CHECK(go_function_names("short", true) == "short");
+}
+
 } // namespace
 } // namespace portable_ld
