@@ -329,6 +329,16 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
   if (!versions) {
     return versions.takeError();
   }
+  // One allocation for the lists, not one per doubling: a library has thousands.
+  size_t symbols = 0;
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type == SHT_DYNSYM && section.sh_entsize == sizeof(typename ELFT::Sym)) {
+      symbols += std::min<uint64_t>(section.sh_size / sizeof(typename ELFT::Sym),
+                                    file.size() / sizeof(typename ELFT::Sym));
+    }
+  }
+  verdict.undefined.reserve(symbols);
+  verdict.versioned.reserve(versions->needs.empty() ? 0 : symbols);
   return for_each_symbol(
       elf, sections, SHT_DYNSYM,
       [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
@@ -338,7 +348,8 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
           auto found = versions->needs.find(versions->versyms[index].vs_index & VERSYM_VERSION);
           if (found != versions->needs.end()) {
             verdict.versioned.push_back(
-                {name.str(), found->second.name, found->second.file, found->second.weak});
+                {verdict.undefined.back(), found->second.name, found->second.file,
+                 found->second.weak});
           }
         }
       });
