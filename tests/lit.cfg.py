@@ -87,6 +87,8 @@ if go:
 for linker, program in (("mold", "mold"), ("lld", "ld.lld"), ("gold", "ld.gold")):
     if shutil.which(program):
         config.available_features.add(linker)
+if shutil.which("clang"):
+    config.available_features.add("clang")
 # A cross C toolchain for arm64 (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross) and
 # qemu-user to run what it builds.
 if shutil.which("aarch64-linux-gnu-gcc") and os.path.exists("/usr/aarch64-linux-gnu/lib/libc.a"):

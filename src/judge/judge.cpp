@@ -389,8 +389,10 @@ void judge_hazards(const Verdict &verdict, const Requirements &requirements,
 }
 
 // A glibc floor on a static image pinned to one glibc: met only by that very version.
+// Returns whether it failed the image (a fatal violation); libstdc++'s iconv_open alone
+// gets a warning, and only when `warn_libstdcxx` (no hazard warning says it already).
 bool judge_pinned_floor(const Verdict &verdict, const PortabilityPolicy &policy,
-                        std::vector<Violation> &violations) {
+                        bool warn_libstdcxx, std::vector<Violation> &violations) {
   auto floor = std::find_if(policy.max_versions.begin(), policy.max_versions.end(),
                             [](const FamilyVersion &limit) { return limit.family == "GLIBC"; });
   if (floor == policy.max_versions.end() ||
@@ -401,6 +403,9 @@ bool judge_pinned_floor(const Verdict &verdict, const PortabilityPolicy &policy,
   std::string pinned = verdict.glibc_version.empty() ? "the glibc it was linked with"
                                                      : "glibc " + verdict.glibc_version;
   if (only_libstdcxx_iconv(verdict.hazards)) {
+    if (!warn_libstdcxx) {
+      return false;
+    }
     violations.push_back(
         {fmt::format("'{}': static; {}'s GLIBC {} holds unless it loads a gconv module, "
                      "which pins it to {}: {}",
@@ -409,7 +414,7 @@ bool judge_pinned_floor(const Verdict &verdict, const PortabilityPolicy &policy,
          {hazard_consequence(verdict)},
          hazard_fixes(verdict),
          false});
-    return true;
+    return false;
   }
   violations.push_back(
       {fmt::format("'{}': static, but pinned to glibc {}, so {}'s GLIBC {} is not met",
@@ -455,11 +460,16 @@ std::vector<Violation> judge(const Verdict &verdict, const Requirements &require
   if (requirements.static_required && !verdict.is_static()) {
     judge_static(verdict, violations);
   }
-  bool pinned = verdict.is_static() && !verdict.hazards.empty();
+  // A static image with hazards is pinned to its glibc: a glibc floor fails it, whatever
+  // the NSS policy but `ignore` (the user's word that the program never reaches them);
+  // otherwise a static request gets the hazard warning (or error) of its own.
+  bool pinned = verdict.is_static() && !verdict.hazards.empty() &&
+                requirements.nss != NssPolicy::Ignore;
+  bool hazard_judged = pinned && requirements.static_required;
   bool floor_failed =
-      pinned && judge_pinned_floor(verdict, requirements.portability, violations);
-  if (requirements.static_required && requirements.nss != NssPolicy::Ignore && pinned &&
-      !floor_failed) {
+      pinned && judge_pinned_floor(verdict, requirements.portability,
+                                   /*warn_libstdcxx=*/!hazard_judged, violations);
+  if (hazard_judged && !floor_failed) {
     judge_hazards(verdict, requirements, violations);
   }
   // Only a static image dies without runtime/cgo: a dynamic one starts through libc's

@@ -57,9 +57,10 @@ bool accepts(const std::vector<std::string> &backend, const std::string &program
 
 // The first of `candidates` that the backend accepts ("none" if none does): probed once
 // per backend and list, and kept in $XDG_CACHE_HOME/portable-ld/fuse-ld, one line per
-// answer, so links after the first pay nothing for it.
+// answer, so links after the first pay nothing for it; "none" only if `remember_none`.
 std::string first_accepted(std::span<const char *const> candidates,
-                           const std::vector<std::string> &backend, const std::string &program) {
+                           const std::vector<std::string> &backend, const std::string &program,
+                           bool remember_none) {
   std::string key;
   for (const char *candidate : candidates) {
     key += std::string(key.empty() ? "" : ",") + candidate;
@@ -87,7 +88,8 @@ std::string first_accepted(std::span<const char *const> candidates,
   }
   // One line appended under a lock, as the log is: parallel links may probe together,
   // and the first line for a key wins.
-  if (cache && !llvm::sys::fs::create_directories(llvm::sys::path::parent_path(*cache))) {
+  if (cache && (choice != "none" || remember_none) &&
+      !llvm::sys::fs::create_directories(llvm::sys::path::parent_path(*cache))) {
     int fd = ::open(cache->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) {
       std::string line = key + "\t" + choice + "\n";
@@ -110,13 +112,16 @@ std::optional<std::string> choose_fuse_ld(const std::string &setting,
   if (setting != "auto") {
     return setting;
   }
-  std::string choice = first_accepted(k_auto_order, backend, program);
+  // `auto` remembers that neither is there: every link would probe twice otherwise.
+  std::string choice = first_accepted(k_auto_order, backend, program, /*remember_none=*/true);
   return choice == "none" ? std::nullopt : std::optional<std::string>(choice);
 }
 
 std::optional<std::string> linker_for_gold(const std::vector<std::string> &backend,
                                            const std::string &program) {
-  std::string choice = first_accepted(k_gold_order, backend, program);
+  // Not remembered when none works: the hint says to install one, and the next link must
+  // see it.
+  std::string choice = first_accepted(k_gold_order, backend, program, /*remember_none=*/false);
   return choice == "none" ? std::nullopt : std::optional<std::string>(choice);
 }
 

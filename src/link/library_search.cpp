@@ -28,6 +28,16 @@ std::string library_name(llvm::StringRef file, llvm::StringRef suffix) {
   return name.str();
 }
 
+// `path` with symbolic links resolved (/lib is /usr/lib on a merged-/usr system), so that
+// a GNU ld script's inputs are found whichever directory lists them; else as it is.
+std::string resolved(const std::string &path) {
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real)) {
+    return path;
+  }
+  return std::string(real.str());
+}
+
 // The lib*`suffix` files of `directory`, sorted, as the linker would try them.
 std::vector<std::string> files_in(const std::string &directory, llvm::StringRef suffix) {
   std::vector<std::string> files;
@@ -192,7 +202,7 @@ std::map<std::string, Definer> find_definers(const std::vector<std::string> &sym
       for (const std::string &input : script_inputs((*buffer)->getBuffer().take_front(4096))) {
         llvm::SmallString<256> path(input);
         llvm::sys::fs::make_absolute(directory, path);
-        name_of_file.emplace(std::string(path.str()), library_name(file, ".a"));
+        name_of_file.emplace(resolved(std::string(path.str())), library_name(file, ".a"));
       }
     }
   }
@@ -203,7 +213,7 @@ std::map<std::string, Definer> find_definers(const std::vector<std::string> &sym
       if (!buffer || !is_archive((*buffer)->getBuffer())) {
         continue;
       }
-      auto alias = name_of_file.find(file);
+      auto alias = name_of_file.find(resolved(file));
       std::string name = alias != name_of_file.end() ? alias->second : library_name(file, ".a");
       for_each_archive_symbol((*buffer)->getMemBufferRef(), [&](llvm::StringRef symbol) {
         if (std::optional<std::string> found = wanted_name(symbol)) {

@@ -329,16 +329,22 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
   if (!versions) {
     return versions.takeError();
   }
-  // One allocation for the lists, not one per doubling: a library has thousands.
-  size_t symbols = 0;
+  // One allocation for the lists, not one per doubling: count the undefined entries
+  // first (a library defines tens of thousands and needs a few hundred).
+  size_t undefined = 0;
   for (const typename ELFT::Shdr &section : sections) {
-    if (section.sh_type == SHT_DYNSYM && section.sh_entsize == sizeof(typename ELFT::Sym)) {
-      symbols += std::min<uint64_t>(section.sh_size / sizeof(typename ELFT::Sym),
-                                    file.size() / sizeof(typename ELFT::Sym));
+    if (section.sh_type != SHT_DYNSYM) {
+      continue;
     }
+    auto symbols = elf.symbols(&section);
+    if (!symbols) {
+      return symbols.takeError();
+    }
+    undefined += static_cast<size_t>(llvm::count_if(
+        *symbols, [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); }));
   }
-  verdict.undefined.reserve(symbols);
-  verdict.versioned.reserve(versions->needs.empty() ? 0 : symbols);
+  verdict.undefined.reserve(undefined);
+  verdict.versioned.reserve(versions->needs.empty() ? 0 : undefined);
   return for_each_symbol(
       elf, sections, SHT_DYNSYM,
       [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
@@ -690,18 +696,26 @@ std::string glibc_version_in(std::string_view bytes) {
   return plausible ? std::string(version) : std::string();
 }
 
+// A function of .symtab: where it starts, its size, its name.
+struct FunctionSymbol {
+  uint64_t address;
+  uint64_t size;
+  llvm::StringRef name;
+  bool operator<(const FunctionSymbol &other) const { return address < other.address; }
+};
+
 // The function symbols of .symtab by address, to name the function a call lies in.
 template <class ELFT>
-llvm::Expected<std::vector<std::pair<uint64_t, llvm::StringRef>>>
+llvm::Expected<std::vector<FunctionSymbol>>
 function_symbols(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRange sections) {
-  std::vector<std::pair<uint64_t, llvm::StringRef>> functions;
+  std::vector<FunctionSymbol> functions;
   if (llvm::Error error = for_each_symbol(
           elf, sections, SHT_SYMTAB,
           [](const typename ELFT::Sym &symbol) {
             return !symbol.isUndefined() && symbol.getType() == STT_FUNC;
           },
           [&](const typename ELFT::Sym &symbol, llvm::StringRef name, size_t) {
-            functions.emplace_back(symbol.st_value, name);
+            functions.push_back({symbol.st_value, symbol.st_size, name});
           })) {
     return error;
   }
@@ -709,18 +723,23 @@ function_symbols(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRang
   return functions;
 }
 
-// Every call in `calls` lies in a function of libstdc++ (std::, __gnu_cxx::, mangled):
-// the function symbol at or before it. `functions` is sorted by address.
+// Every call in `calls` lies inside a function of libstdc++ (std::, __gnu_cxx::,
+// mangled): within the extent of the function symbol at or before it. A call outside any
+// symbol's extent (locals dropped with -x) is not libstdc++'s. `functions` is sorted.
 bool callers_are_libstdcxx(const std::vector<CallSite> &calls,
-                           const std::vector<std::pair<uint64_t, llvm::StringRef>> &functions) {
+                           const std::vector<FunctionSymbol> &functions) {
   return !calls.empty() && std::all_of(calls.begin(), calls.end(), [&](const CallSite &call) {
     auto after = std::upper_bound(
         functions.begin(), functions.end(), call.address,
-        [](uint64_t address, const auto &function) { return address < function.first; });
+        [](uint64_t address, const FunctionSymbol &function) { return address < function.address; });
     if (after == functions.begin()) {
       return false;
     }
-    llvm::StringRef name = std::prev(after)->second;
+    const FunctionSymbol &function = *std::prev(after);
+    if (call.address - function.address >= function.size) {
+      return false;
+    }
+    llvm::StringRef name = function.name;
     return name.startswith("_ZSt") || name.startswith("_ZNSt") || name.startswith("_ZNKSt") ||
            name.startswith("_ZN9__gnu_cxx");
   });

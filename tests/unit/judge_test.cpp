@@ -93,25 +93,39 @@ TEST_CASE("judge: a glibc floor fails a static image pinned to another glibc") {
   CHECK(violations[0].fatal);
   CHECK(violations[0].message ==
         "'app': static, but pinned to glibc 2.36, so the policy's GLIBC 2.31 is not met");
-  // Whatever the NSS policy: the floor is a claim of its own. And no second warning.
+  // Under a static request too, the floor's error says it all: no second warning.
   requirements.static_required = true;
-  requirements.nss = NssPolicy::Ignore;
   CHECK(judge(verdict, requirements).size() == 1);
-  // The very version it is pinned to holds.
-  requirements.portability.max_versions = {{"GLIBC", "2.36"}};
-  CHECK(judge(verdict, requirements).empty());
-  // An image that does not say its version meets no floor.
-  verdict.glibc_version.clear();
-  CHECK(judge(verdict, requirements).size() == 1);
-  // No hazards, no pin: a static image meets any floor.
-  verdict.hazards.clear();
-  CHECK(judge(verdict, requirements).empty());
-  // libstdc++'s iconv_open only warns.
-  verdict.hazards = {{"iconv_open", "libstdc++"}};
+  // Fatal whatever the NSS policy, but `ignore`: the user's word that the program never
+  // reaches the hazards.
   requirements.nss = NssPolicy::Warn;
+  CHECK(judge(verdict, requirements).at(0).fatal);
+  requirements.nss = NssPolicy::Ignore;
+  CHECK(judge(verdict, requirements).empty());
+  requirements.nss = NssPolicy::Warn;
+  // The very version it is pinned to holds; then the static request's warning remains.
+  requirements.portability.max_versions = {{"GLIBC", "2.36"}};
   violations = judge(verdict, requirements);
   REQUIRE(violations.size() == 1);
   CHECK_FALSE(violations[0].fatal);
+  // An image that does not say its version meets no floor.
+  verdict.glibc_version.clear();
+  CHECK(judge(verdict, requirements).at(0).fatal);
+  // No hazards, no pin: a static image meets any floor.
+  verdict.hazards.clear();
+  CHECK(judge(verdict, requirements).empty());
+  // libstdc++'s iconv_open alone: a floor warns, and under a static request the hazard's
+  // own warning, or error with --nss=error, says it (one message either way).
+  verdict.hazards = {{"iconv_open", "libstdc++"}};
+  requirements.static_required = false;
+  violations = judge(verdict, requirements);
+  REQUIRE(violations.size() == 1);
+  CHECK_FALSE(violations[0].fatal);
+  requirements.static_required = true;
+  requirements.nss = NssPolicy::Error;
+  violations = judge(verdict, requirements);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].fatal);
 }
 
 TEST_CASE("judge: glibc's NSS in a static image follows the NSS policy") {
