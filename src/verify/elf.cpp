@@ -729,9 +729,10 @@ function_symbols(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRang
 bool callers_are_libstdcxx(const std::vector<CallSite> &calls,
                            const std::vector<FunctionSymbol> &functions) {
   return !calls.empty() && std::all_of(calls.begin(), calls.end(), [&](const CallSite &call) {
-    auto after = std::upper_bound(
-        functions.begin(), functions.end(), call.address,
-        [](uint64_t address, const FunctionSymbol &function) { return address < function.address; });
+    auto after = std::upper_bound(functions.begin(), functions.end(), call.address,
+                                  [](uint64_t address, const FunctionSymbol &function) {
+                                    return address < function.address;
+                                  });
     if (after == functions.begin()) {
       return false;
     }
