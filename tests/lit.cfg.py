@@ -99,6 +99,12 @@ if shutil.which("musl-gcc"):
     config.available_features.add("musl")
 if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("chroot"):
     config.available_features.add("chroot")
+# An older Debian root, made by ctest's `roots` step (tests/roots/make-root) in the build
+# tree: programs run there as on a real bullseye system (glibc 2.31).
+bullseye_root = os.path.join(config.build_dir, "roots", "bullseye")
+if os.path.exists(os.path.join(bullseye_root, ".complete")):
+    config.available_features.add("bullseye-root")
+    config.substitutions.append(("%bullseye-root", bullseye_root))
 
 # CMake integration tests install this build into a prefix of their own and configure
 # real projects against it.
