@@ -796,35 +796,6 @@ struct SymtabFacts {
   std::vector<std::string> cgo_packages; // of Go functions "<package>._Cfunc_...", ...
 };
 
-// Whether `name` holds "._", as every cgo symbol of a Go package does; called for each
-// of a Go binary's tens of thousands of symbols: '_' is rare in them, '.' is not.
-bool has_dot_underscore(llvm::StringRef name) {
-  const char *begin = name.data();
-  const char *end = begin + name.size();
-  for (const char *at = begin; at < end; ++at) {
-    at = static_cast<const char *>(std::memchr(at, '_', static_cast<size_t>(end - at)));
-    if (!at) {
-      return false;
-    }
-    if (at != begin && at[-1] == '.') {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The package of a Go function that cgo made ("net._C2func_getaddrinfo",
-// "main._cgoexp_0123456789ab_f"), or empty.
-llvm::StringRef cgo_package_of(llvm::StringRef name) {
-  for (llvm::StringRef marker : {"._Cfunc_", "._C2func_", "._cgoexp_"}) {
-    if (size_t at = name.find(marker); at != llvm::StringRef::npos && at > 0) {
-      llvm::StringRef package = name.take_front(at);
-      return package == "runtime/cgo" ? llvm::StringRef() : package;
-    }
-  }
-  return {};
-}
-
 template <class ELFT>
 llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> &elf,
                                               typename ELFT::ShdrRange sections,
@@ -857,15 +828,16 @@ llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> 
               verdict.glibc_version = glibc_version_in(symbol_bytes<ELFT>(sections, file, symbol));
             } else if (name == "__gxx_personality_v0") {
               verdict.uses_libstdcxx = true;
-            } else if (name.startswith("_cgo_") || has_dot_underscore(name)) {
+            } else if (name.startswith("_cgo_") ||
+                       find_dot_underscore(name) != std::string_view::npos) {
               if (is_cgo_symbol(name)) {
                 image.cgo_symbols.push_back(name.str());
               }
-              llvm::StringRef package = cgo_package_of(name);
+              std::string_view package = cgo_package_of(name);
               if (!package.empty() &&
                   std::find(facts.cgo_packages.begin(), facts.cgo_packages.end(), package) ==
                       facts.cgo_packages.end()) {
-                facts.cgo_packages.push_back(package.str());
+                facts.cgo_packages.emplace_back(package);
               }
             }
           })) {

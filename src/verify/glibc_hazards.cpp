@@ -12,10 +12,10 @@
 // At link time, GNU ld's warning "Using 'getaddrinfo' in statically linked applications
 // requires at runtime the shared libraries from the glibc version used for linking".
 #include "verify/glibc_hazards.h"
+#include "verify/go_binary.h"
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <map>
 #include <span>
 #include <string_view>
@@ -100,32 +100,33 @@ std::string_view hazard_function_of(std::string_view name) {
   return {};
 }
 
-// Go cgo trampolines: "<package>._C2func_<name>" or "<package>._Cfunc_<name>". Searched
-// with Boyer-Moore-Horspool, which skips most of a megabyte-sized pclntab.
+// Go cgo trampolines: "<package>._C2func_<name>" or "<package>._Cfunc_<name>", each "._"
+// found as go_binary.h finds them.
 void find_go_trampolines(std::string_view names, std::vector<Hazard> &hazards) {
-  for (std::string_view marker : {std::string_view("._C2func_"), std::string_view("._Cfunc_")}) {
-    const std::boyer_moore_horspool_searcher searcher(marker.begin(), marker.end());
-    for (auto it = std::search(names.begin(), names.end(), searcher); it != names.end();
-         it = std::search(it + 1, names.end(), searcher)) {
-      size_t at = static_cast<size_t>(it - names.begin());
-      size_t name_start = at + marker.size();
-      size_t name_end = name_start;
-      while (name_end < names.size() && is_package_char(names[name_end]) &&
-             names[name_end] != '.' && names[name_end] != '/') {
-        ++name_end;
-      }
-      std::string_view function =
-          hazard_function_of(names.substr(name_start, name_end - name_start));
-      if (function.empty()) {
-        continue;
-      }
-      size_t package_start = at;
-      while (package_start > 0 && is_package_char(names[package_start - 1])) {
-        --package_start;
-      }
-      std::string_view package = names.substr(package_start, at - package_start);
-      add_unique(hazards, {std::string(function), std::string(package)});
+  for (size_t at = find_dot_underscore(names); at != std::string_view::npos;
+       at = find_dot_underscore(names, at + 2)) {
+    std::string_view rest = names.substr(at + 1);
+    size_t marker = rest.starts_with("_C2func_") ? 8 : rest.starts_with("_Cfunc_") ? 7 : 0;
+    if (marker == 0) {
+      continue;
     }
+    size_t name_start = at + 1 + marker;
+    size_t name_end = name_start;
+    while (name_end < names.size() && is_package_char(names[name_end]) &&
+           names[name_end] != '.' && names[name_end] != '/') {
+      ++name_end;
+    }
+    std::string_view function =
+        hazard_function_of(names.substr(name_start, name_end - name_start));
+    if (function.empty()) {
+      continue;
+    }
+    size_t package_start = at;
+    while (package_start > 0 && is_package_char(names[package_start - 1])) {
+      --package_start;
+    }
+    std::string_view package = names.substr(package_start, at - package_start);
+    add_unique(hazards, {std::string(function), std::string(package)});
   }
 }
 
@@ -230,8 +231,8 @@ bool is_cgo_symbol(std::string_view name) {
   if (name.starts_with("_cgo_")) {
     return true;
   }
-  // Called for every symbol of a Go binary: look only where a "._" is.
-  for (size_t at = name.find("._"); at != std::string_view::npos; at = name.find("._", at + 1)) {
+  for (size_t at = find_dot_underscore(name); at != std::string_view::npos;
+       at = find_dot_underscore(name, at + 2)) {
     if (name.substr(at + 1).starts_with("_cgo_")) {
       return true;
     }

@@ -187,34 +187,51 @@ std::string_view go_function_names(std::string_view pclntab, bool little_endian)
   return pclntab.substr(*names, *end - *names);
 }
 
+size_t find_dot_underscore(std::string_view text, size_t from) {
+  // The '_' of a "._" that starts at or after `from`.
+  for (size_t next = from + 1; next < text.size();) {
+    const void *found = std::memchr(text.data() + next, '_', text.size() - next);
+    if (!found) {
+      return std::string_view::npos;
+    }
+    size_t at = static_cast<size_t>(static_cast<const char *>(found) - text.data());
+    if (text[at - 1] == '.') {
+      return at - 1;
+    }
+    next = at + 1;
+  }
+  return std::string_view::npos;
+}
+
+bool starts_cgo_function_marker(std::string_view rest) {
+  return rest.starts_with("_Cfunc_") || rest.starts_with("_C2func_") ||
+         rest.starts_with("_cgoexp_");
+}
+
+std::string_view cgo_package_of(std::string_view function) {
+  for (size_t at = find_dot_underscore(function); at != std::string_view::npos;
+       at = find_dot_underscore(function, at + 2)) {
+    if (at > 0 && starts_cgo_function_marker(function.substr(at + 1))) {
+      std::string_view package = function.substr(0, at);
+      return package == "runtime/cgo" ? std::string_view() : package;
+    }
+  }
+  return {};
+}
+
 std::vector<std::string> cgo_packages_in(std::string_view names) {
   std::vector<std::string> packages;
-  auto add_package_before = [&](size_t at) {
+  for (size_t at = find_dot_underscore(names); at != std::string_view::npos;
+       at = find_dot_underscore(names, at + 2)) {
+    if (!starts_cgo_function_marker(names.substr(at + 1))) {
+      continue;
+    }
     size_t start = names.rfind('\0', at);
     start = start == std::string_view::npos ? 0 : start + 1;
     std::string_view package = names.substr(start, at - start);
     if (!package.empty() && package != "runtime/cgo" &&
         std::find(packages.begin(), packages.end(), package) == packages.end()) {
       packages.emplace_back(package);
-    }
-  };
-  // cgo's "._Cfunc_", "._C2func_" and "._cgoexp_": found from their '_', which is rare
-  // in Go's names (269 in the 266 KB of a 16 MB program's; memchr skips the rest), where
-  // a substring search would compare its way through them all.
-  const char *begin = names.data();
-  const char *end = begin + names.size();
-  for (const char *at = begin; at < end; ++at) {
-    at = static_cast<const char *>(std::memchr(at, '_', static_cast<size_t>(end - at)));
-    if (!at) {
-      break;
-    }
-    if (at == begin || at[-1] != '.') {
-      continue;
-    }
-    std::string_view rest(at, static_cast<size_t>(end - at));
-    if (rest.starts_with("_Cfunc_") || rest.starts_with("_C2func_") ||
-        rest.starts_with("_cgoexp_")) {
-      add_package_before(static_cast<size_t>(at - begin) - 1);
     }
   }
   std::sort(packages.begin(), packages.end());

@@ -77,8 +77,21 @@ struct GoSections {
 // The whole section when the header is not one of those layouts or does not fit.
 std::string_view go_function_names(std::string_view pclntab, bool little_endian);
 
-// The packages whose cgo trampolines ("net._C2func_getaddrinfo"), or exports
-// ("main._cgoexp_0123456789ab_Callback"), Go's function table names; runtime/cgo aside.
+// cgo's names all hold a "._" ("net._C2func_getaddrinfo", "os/user._cgo_<hash>_..."):
+// where the next one at or after `from` starts (its '.'), or npos. Found from the '_',
+// which is rare in Go's names ('.' is in every one), so memchr skips almost everything.
+size_t find_dot_underscore(std::string_view text, size_t from = 0);
+
+// What follows the '.' of a "._" in a function cgo made: its trampolines' "_Cfunc_" and
+// "_C2func_", and its exports' "_cgoexp_".
+bool starts_cgo_function_marker(std::string_view rest);
+
+// The package of one Go function that cgo made ("net._C2func_getaddrinfo" -> "net",
+// "main._cgoexp_0123456789ab_f" -> "main"), or empty; runtime/cgo's own are not counted.
+std::string_view cgo_package_of(std::string_view function);
+
+// The packages whose cgo trampolines or exports Go's function table (NUL-separated names)
+// names; runtime/cgo aside.
 std::vector<std::string> cgo_packages_in(std::string_view function_names);
 
 // nullopt when nothing marks the file as a Go program.

@@ -199,5 +199,21 @@ TEST_CASE("go_function_names: the funcnametab of a Go >= 1.16 pclntab") {
   CHECK(go_function_names("short", true) == "short");
 }
 
+TEST_CASE("find_dot_underscore and cgo_package_of: one recogniser of cgo's names") {
+  CHECK(find_dot_underscore("net._C2func_getaddrinfo") == 3);
+  CHECK(find_dot_underscore("a_b._c", 0) == 3); // a '_' without a '.' before it is skipped
+  CHECK(find_dot_underscore("a._b._c", 2) == 4);
+  CHECK(find_dot_underscore("runtime.main") == std::string_view::npos);
+  CHECK(find_dot_underscore("_x") == std::string_view::npos);
+  CHECK(cgo_package_of("net._C2func_getaddrinfo") == "net");
+  CHECK(cgo_package_of("github.com/mattn/go-sqlite3._Cfunc_sqlite3_open_v2") ==
+        "github.com/mattn/go-sqlite3");
+  CHECK(cgo_package_of("main._cgoexp_0123456789ab_callback") == "main");
+  CHECK(cgo_package_of("runtime/cgo._cgo_panic").empty());
+  CHECK(cgo_package_of("runtime/cgo._Cfunc__cgo_panic").empty());
+  CHECK(cgo_package_of("os/user._cgo_3c46bbe179bf_Cfunc_free").empty()); // data, not a function
+  CHECK(cgo_package_of("runtime._ExternalCode").empty());
+}
+
 } // namespace
 } // namespace portable_ld
