@@ -274,8 +274,7 @@ int print_file(const std::string &file, llvm::Expected<JudgedOutput> judged, boo
   }
   std::fflush(stdout);
   // CGO_ENABLED=0 is no way out for a program with C code of its own (go-sqlite3).
-  const std::optional<GoBinary> &go = judged->verdict.go;
-  bool own_cgo = go && go->cgo_packages && !go->cgo_packages->empty() && !go->only_standard_cgo();
+  bool own_cgo = judged->verdict.go && !judged->verdict.go->builds_without_cgo();
   report_all(diagnostics, judged->violations,
              judged->verdict.format != Format::Elf
                  ? ""

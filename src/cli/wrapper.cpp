@@ -84,7 +84,7 @@ private:
   // After a failed Go link: the backend targets another architecture than $GOARCH.
   std::optional<std::string> backend_arch_mismatch(const std::string &program);
   Outcome fail(int exit_code, Result result, const std::string &message,
-               const std::string &hint);
+               const std::string &hint, const std::vector<std::string> &notes = {});
   int finish(Outcome outcome, const LinkPlan *plan, const Invocation *invocation);
 
   Clock::time_point m_start;
@@ -303,15 +303,8 @@ Outcome Wrapper::explain_failure(const std::string &program, const Invocation &i
   }
   if (plan.static_request.requested) {
     StaticFailure failure = explain_static_link(program, invocation, linker_output);
-    m_diagnostics.error("static link failed: {}", failure.reason);
-    for (const std::string &note : failure.notes) {
-      m_diagnostics.note("{}", note);
-    }
-    if (!failure.hint.empty()) {
-      m_diagnostics.hint("{}", failure.hint);
-    }
-    m_record.errors.push_back("static link failed: " + failure.reason);
-    return {code, Result::BackendFailed};
+    return fail(code, Result::BackendFailed, "static link failed: " + failure.reason,
+                failure.hint, failure.notes);
   }
   return {code, Result::BackendFailed};
 }
@@ -453,8 +446,11 @@ Outcome Wrapper::verify_output(const LinkPlan &plan, const Invocation &invocatio
 }
 
 Outcome Wrapper::fail(int exit_code, Result result, const std::string &message,
-                      const std::string &hint) {
+                      const std::string &hint, const std::vector<std::string> &notes) {
   m_diagnostics.error("{}", message);
+  for (const std::string &note : notes) {
+    m_diagnostics.note("{}", note);
+  }
   if (!hint.empty()) {
     m_diagnostics.hint("{}", hint);
   }

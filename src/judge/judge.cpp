@@ -60,10 +60,14 @@ std::string cgo_note(const GoBinary &go) {
   return fmt::format("packages with C code: {}", fmt::join(*go.cgo_packages, ", "));
 }
 
-// CGO_ENABLED=0 builds the program: it has no C code beyond net's and os/user's, or it is
-// not known to have any.
-bool builds_without_cgo(const GoBinary &go) {
-  return !go.cgo_packages || go.cgo_packages->empty() || go.only_standard_cgo();
+// `notes`, and for a Go program which packages bring C code.
+std::vector<std::string> with_cgo_note(const Verdict &verdict, std::vector<std::string> notes) {
+  if (verdict.go) {
+    if (std::string note = cgo_note(*verdict.go); !note.empty()) {
+      notes.push_back(std::move(note));
+    }
+  }
+  return notes;
 }
 
 // Why a Go binary came out dynamic when a static one was asked for: the fake-static trap.
@@ -83,7 +87,7 @@ void explain_dynamic_go_binary(const GoBinary &go, std::vector<std::string> &not
   if (std::string note = cgo_note(go); !note.empty()) {
     notes.push_back(std::move(note));
   }
-  std::string without_cgo = builds_without_cgo(go)
+  std::string without_cgo = go.builds_without_cgo()
                                 ? "; CGO_ENABLED=0 links pure Go statically"
                                 : "";
   if (go.linker == GoLinker::Internal || ldflags_static_request_ignored(go)) {
@@ -198,12 +202,9 @@ void judge_versions(const Verdict &verdict, const PortabilityPolicy &policy, boo
          "check those symbols before use",
          false});
   } else {
-    if (verdict.go && !cgo_note(*verdict.go).empty()) {
-      notes.push_back(cgo_note(*verdict.go));
-    }
     violations.push_back({fmt::format("'{}': needs {}, newer than {} allows", verdict.path,
                                       fmt::join(needs, ", "), policy_name(policy)),
-                          std::move(notes), floor_hint(verdict)});
+                          with_cgo_note(verdict, std::move(notes)), floor_hint(verdict)});
   }
 }
 
@@ -358,14 +359,6 @@ std::string hazard_consequence(const Verdict &verdict) {
                      fmt::join(objects, ", "),
                      verdict.glibc_version.empty() ? "the one it was linked with"
                                                    : verdict.glibc_version);
-}
-
-// `notes`, and for a Go program which packages bring C code.
-std::vector<std::string> with_cgo_note(const Verdict &verdict, std::vector<std::string> notes) {
-  if (verdict.go && !cgo_note(*verdict.go).empty()) {
-    notes.push_back(cgo_note(*verdict.go));
-  }
-  return notes;
 }
 
 // libstdc++'s iconv_open is called only for some named locales: a hazard worth a warning,

@@ -245,6 +245,10 @@ bool GoBinary::only_standard_cgo() const {
          });
 }
 
+bool GoBinary::builds_without_cgo() const {
+  return !cgo_packages || cgo_packages->empty() || only_standard_cgo();
+}
+
 std::optional<GoBinary> describe_go_binary(const GoSections &sections) {
   if (sections.build_info.empty() && sections.function_names.empty() && !sections.has_go_note) {
     return std::nullopt;

@@ -48,6 +48,8 @@ struct GoBinary {
   // Its only C code is net's and os/user's (cgo by default, for the system resolver and
   // user database): CGO_ENABLED=0 or -tags netgo,osusergo gives a binary with no C.
   bool only_standard_cgo() const;
+  // CGO_ENABLED=0 builds it: no C code beyond net's and os/user's, or none known.
+  bool builds_without_cgo() const;
 
   const std::string *setting(std::string_view key) const;
 };

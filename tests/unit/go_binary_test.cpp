@@ -170,8 +170,12 @@ TEST_CASE("GoBinary::only_standard_cgo") {
   CHECK_FALSE(go.only_standard_cgo()); // no C at all
   go.cgo_packages = std::vector<std::string>{"net", "os/user"};
   CHECK(go.only_standard_cgo());
+  CHECK(go.builds_without_cgo());
   go.cgo_packages->push_back("github.com/mattn/go-sqlite3");
   CHECK_FALSE(go.only_standard_cgo());
+  CHECK_FALSE(go.builds_without_cgo());
+  go.cgo_packages.reset();
+  CHECK(go.builds_without_cgo()); // none known
 }
 
 TEST_CASE("go_function_names: the funcnametab of a Go >= 1.16 pclntab") {
