@@ -261,7 +261,9 @@ Invocation classify(std::vector<std::string> args, bool expanded_response_file) 
   }
 
   bool no_inputs = invocation.inputs.empty();
-  std::string_view output_name = basename_of(invocation.output.value_or(""));
+  // A view of the optional's own string: value_or("") would return a temporary.
+  std::string_view output_name =
+      invocation.output ? basename_of(*invocation.output) : std::string_view();
   if (std::find(argv.begin(), argv.end(), "-###") != argv.end() ||
       (no_inputs && ((seen & QUERY) || wl_version || (seen & VERBOSE)))) {
     invocation.role = Role::Query;

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // classify(): the role, product and facts of a compiler-driver command line.
-//
-// classify() reads the output's base name through a view of a temporary string, a known
-// defect that is fixed separately. Until then these tests give no output whose base name
-// that comparison reads (no -o, or a name shorter than five characters), so they leave
-// out the cgo-link (_cgo_.o) and CMake-probe (cmTC_*) roles, which the lit suite covers.
 #include "link/arguments.h"
 
 #include "unit_test.h"
@@ -69,6 +64,18 @@ TEST_CASE("a link with inputs is a final link") {
   CHECK(role_of({"main.o"}) == "final-link");
   CHECK(role_of({"-o", "app", "main.o", "-lpthread"}) == "final-link");
   CHECK(role_of({"-m64", "-o", "/tmp/go-build1/b001/exe/a", "go.o", "x.o"}) == "final-link");
+}
+
+TEST_CASE("cgo's _cgo_.o link and CMake's cmTC_ probes, by the output's base name") {
+  // Paths long enough that their strings live on the heap, where a view of a destroyed
+  // temporary would read freed memory.
+  CHECK(role_of({"-o", "abcdefgh/_cgo_.o", "_cgo_main.o", "_x001.o"}) == "cgo-link");
+  CHECK(role_of({"-o/tmp/go-build0123456789/b001/_cgo_.o", "_x001.o"}) == "cgo-link");
+  CHECK(role_of({"cmTC_0123456789abcdef.dir/src.c.o", "-o", "cmTC_0123456789abcdef"}) ==
+        "cmake-probe");
+  CHECK(role_of({"x.o", "-o", "/tmp/build/CMakeFiles/CMakeScratch/cmTC_5f2a1"}) == "cmake-probe");
+  CHECK(role_of({"x.o", "-o", "/tmp/build/bin/not_cmTC_5f2a1"}) == "final-link");
+  CHECK(role_of({"x.o", "-o", "/tmp/build/_cgo_.o/app"}) == "final-link");
 }
 
 TEST_CASE("no inputs, or a partial link, is some other call") {
