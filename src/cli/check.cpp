@@ -40,13 +40,13 @@ struct CheckOptions {
   std::vector<std::string> files;
 };
 
-void print_go(const GoBinary &go) {
+void render_go(const GoBinary &go, std::string &out) {
   if (go.has_build_info) {
-    fmt::print("  go: {}, path {}", go.version, go.path.empty() ? "?" : go.path);
+    fmt::format_to(std::back_inserter(out), "  go: {}, path {}", go.version, go.path.empty() ? "?" : go.path);
     if (!go.main_module.empty()) {
-      fmt::print(", module {}", go.main_module);
+      fmt::format_to(std::back_inserter(out), ", module {}", go.main_module);
     }
-    fmt::print("\n");
+    fmt::format_to(std::back_inserter(out), "\n");
     // The settings that decide linking, on one line; the rest (vcs.*, empty CGO_*) is
     // in --json.
     std::vector<std::string> shown;
@@ -62,45 +62,46 @@ void print_go(const GoBinary &go) {
       }
     }
     if (!shown.empty()) {
-      fmt::print("  go build: {}\n", fmt::join(shown, " "));
+      fmt::format_to(std::back_inserter(out), "  go build: {}\n", fmt::join(shown, " "));
     }
   } else {
-    fmt::print("  go: {}\n", go.build_info_problem);
+    fmt::format_to(std::back_inserter(out), "  go: {}\n", go.build_info_problem);
   }
-  fmt::print("  go linker: {}{}\n", to_string(go.linker),
+  fmt::format_to(std::back_inserter(out), "  go linker: {}{}\n", to_string(go.linker),
              go.linker_evidence.empty() ? "" : " (" + go.linker_evidence + ")");
   if (go.runtime_cgo != GoBinary::RuntimeCgo::Unknown) {
-    fmt::print("  go runtime/cgo: {}\n",
+    fmt::format_to(std::back_inserter(out), "  go runtime/cgo: {}\n",
                go.runtime_cgo == GoBinary::RuntimeCgo::Present ? "yes" : "no");
   }
   if (go.cgo_packages) {
     std::string packages = go.cgo_packages->empty()
                                ? "none"
                                : fmt::format("{}", fmt::join(*go.cgo_packages, ", "));
-    fmt::print("  go cgo packages: {}{}\n", packages,
+    fmt::format_to(std::back_inserter(out), "  go cgo packages: {}{}\n", packages,
                go.only_standard_cgo() ? " (the standard library's only: CGO_ENABLED=0 or -tags "
                                         "netgo,osusergo gives a binary with no C)"
                                       : "");
   }
 }
 
-void print_text(const Verdict &verdict) {
-  fmt::print("{}: {}, {} {}, {}\n", verdict.path, verdict.format_name, verdict.arch,
+// The verdict as text, appended to `out`.
+void render_text(const Verdict &verdict, std::string &out) {
+  fmt::format_to(std::back_inserter(out), "{}: {}, {} {}, {}\n", verdict.path, verdict.format_name, verdict.arch,
              verdict.kind_name(), to_string(verdict.linkage));
   if (!verdict.interpreter.empty()) {
-    fmt::print("  interpreter: {}\n", verdict.interpreter);
+    fmt::format_to(std::back_inserter(out), "  interpreter: {}\n", verdict.interpreter);
   }
   if (!verdict.needed.empty()) {
-    fmt::print("  needed: {}\n", fmt::join(verdict.needed, ", "));
+    fmt::format_to(std::back_inserter(out), "  needed: {}\n", fmt::join(verdict.needed, ", "));
   }
   if (!verdict.rpath.empty()) {
-    fmt::print("  rpath: {}\n", fmt::join(verdict.rpath, ":"));
+    fmt::format_to(std::back_inserter(out), "  rpath: {}\n", fmt::join(verdict.rpath, ":"));
   }
   if (!verdict.runpath.empty()) {
-    fmt::print("  runpath: {}\n", fmt::join(verdict.runpath, ":"));
+    fmt::format_to(std::back_inserter(out), "  runpath: {}\n", fmt::join(verdict.runpath, ":"));
   }
   if (!verdict.undefined.empty()) {
-    fmt::print("  undefined dynamic symbols: {}\n", verdict.undefined.size());
+    fmt::format_to(std::back_inserter(out), "  undefined dynamic symbols: {}\n", verdict.undefined.size());
   }
   if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
     std::vector<std::string> newest;
@@ -108,20 +109,20 @@ void print_text(const Verdict &verdict) {
       newest.push_back(entry.family + " " + entry.version);
     }
     if (!newest.empty()) {
-      fmt::print("  newest symbol versions: {}\n", fmt::join(newest, ", "));
+      fmt::format_to(std::back_inserter(out), "  newest symbol versions: {}\n", fmt::join(newest, ", "));
     }
   }
   if (!verdict.hazards.empty()) {
-    fmt::print("  loads glibc's shared objects at run time: {}\n", describe(verdict.hazards));
-    fmt::print("  pinned to glibc {}\n", verdict.glibc_version.empty()
+    fmt::format_to(std::back_inserter(out), "  loads glibc's shared objects at run time: {}\n", describe(verdict.hazards));
+    fmt::format_to(std::back_inserter(out), "  pinned to glibc {}\n", verdict.glibc_version.empty()
                                               ? "as linked (version not in the image)"
                                               : verdict.glibc_version);
   }
   if (verdict.go) {
-    print_go(*verdict.go);
+    render_go(*verdict.go, out);
   }
   for (const std::string &warning : verdict.warnings) {
-    fmt::print("  warning: {}\n", warning);
+    fmt::format_to(std::back_inserter(out), "  warning: {}\n", warning);
   }
 }
 
@@ -141,9 +142,10 @@ llvm::json::Object verdict_json(const JudgedOutput &judged) {
   return object;
 }
 
-void print_json(llvm::json::Object object) {
-  llvm::outs() << llvm::json::Value(std::move(object)) << '\n';
-  llvm::outs().flush();
+// One JSON object and a newline, appended to `out`.
+void render_json(llvm::json::Object object, std::string &out) {
+  llvm::raw_string_ostream stream(out);
+  stream << llvm::json::Value(std::move(object)) << '\n';
 }
 
 po::options_description visible_options(CheckOptions &options) {
@@ -249,62 +251,88 @@ llvm::Expected<Requirements> requirements_of(const CheckOptions &options) {
   return requirements;
 }
 
-// One file's verdict and judgement, printed; its exit code. stdout is flushed only
-// before diagnostics, so that a verdict comes before what is said about it even through
-// a pipe, and a directory of clean files costs one write.
-int print_file(const std::string &file, llvm::Expected<JudgedOutput> judged, bool json,
-               Diagnostics &diagnostics) {
+// One file's verdict and judgement as check reports it: the text or JSON line for stdout,
+// rendered where the file was judged, and what diagnostics need, kept only when there
+// are any (a verdict holds its file's mapping until it is dropped).
+struct FileReport {
+  std::string out;
+  std::optional<std::string> error;   // unreadable or not an object file
+  std::optional<JudgedOutput> judged; // with violations
+};
+
+FileReport report_file(const std::string &file, const Requirements &requirements, bool json) {
+  FileReport report;
+  llvm::Expected<JudgedOutput> judged = judge_output(file, requirements);
   if (!judged) {
-    std::string message = llvm::toString(judged.takeError());
+    report.error = llvm::toString(judged.takeError());
     if (json) {
-      print_json(llvm::json::Object{
-          {"path", json_string(file)}, {"ok", false}, {"error", json_string(message)}});
+      render_json(llvm::json::Object{{"path", json_string(file)},
+                                     {"ok", false},
+                                     {"error", json_string(*report.error)}},
+                  report.out);
     }
-    std::fflush(stdout);
-    diagnostics.error("{}", message);
-    return k_check_unreadable;
+    return report;
   }
   if (json) {
-    print_json(verdict_json(*judged));
+    render_json(verdict_json(*judged), report.out);
   } else {
-    print_text(judged->verdict);
+    render_text(judged->verdict, report.out);
   }
-  if (judged->violations.empty()) {
+  if (!judged->violations.empty()) {
+    report.judged = std::move(*judged);
+  }
+  return report;
+}
+
+// Writes `report` to stdout, and its diagnostics to stderr after it; its exit code.
+// stdout is flushed only before diagnostics, so that a verdict comes before what is said
+// about it even through a pipe, and a directory of clean files costs a few writes.
+int print_report(const FileReport &report, Diagnostics &diagnostics) {
+  std::fwrite(report.out.data(), 1, report.out.size(), stdout);
+  if (report.error) {
+    std::fflush(stdout);
+    diagnostics.error("{}", *report.error);
+    return k_check_unreadable;
+  }
+  if (!report.judged) {
     return k_check_pass;
   }
+  const JudgedOutput &judged = *report.judged;
   std::fflush(stdout);
   // CGO_ENABLED=0 is no way out for a program with C code of its own (go-sqlite3).
-  bool own_cgo = judged->verdict.go && !judged->verdict.go->builds_without_cgo();
-  report_all(diagnostics, judged->violations,
-             judged->verdict.format != Format::Elf
+  bool own_cgo = judged.verdict.go && !judged.verdict.go->builds_without_cgo();
+  report_all(diagnostics, judged.violations,
+             judged.verdict.format != Format::Elf
                  ? ""
                  : fmt::format("link it with -static (through portable-ld: "
                                "PORTABLE_LD_STATIC=1); for Go, -ldflags '-linkmode=external "
                                "-extld=portable-ld' (internal linking ignores -extldflags){}",
                                own_cgo ? "" : " or CGO_ENABLED=0"),
              /*show_warnings=*/true);
-  return judged->rejected() ? k_check_policy_failed : k_check_pass;
+  return judged.rejected() ? k_check_policy_failed : k_check_pass;
 }
 
-// Every file read and judged (pure work, on all cores, as lld reads its inputs), then
-// printed in the order given; a window at a time, so memory stays bounded for any number
-// of files. Returns the worst status: an unreadable file (2) over a failed requirement (1).
+// Every file read, judged and rendered (pure work, on all cores, as lld reads its
+// inputs), then printed in the order given; a window at a time, so memory stays bounded
+// for any number of files. Returns the worst status: an unreadable file (2) over a failed
+// requirement (1).
 int check_files(const std::vector<std::string> &files, const Requirements &requirements,
                 bool json, Diagnostics &diagnostics) {
   int exit_code = k_check_pass;
   const size_t window = 256;
   for (size_t start = 0; start < files.size(); start += window) {
     size_t count = std::min(window, files.size() - start);
-    std::vector<std::optional<llvm::Expected<JudgedOutput>>> judged(count);
-    auto judge_one = [&](size_t i) { judged[i].emplace(judge_output(files[start + i], requirements)); };
+    std::vector<FileReport> reports(count);
+    auto report_one = [&](size_t i) {
+      reports[i] = report_file(files[start + i], requirements, json);
+    };
     if (count == 1) {
-      judge_one(0);
+      report_one(0);
     } else {
-      llvm::parallelForEachN(0, count, judge_one);
+      llvm::parallelForEachN(0, count, report_one);
     }
-    for (size_t i = 0; i < count; ++i) {
-      exit_code = std::max(exit_code, print_file(files[start + i], std::move(*judged[i]), json,
-                                                 diagnostics));
+    for (const FileReport &report : reports) {
+      exit_code = std::max(exit_code, print_report(report, diagnostics));
     }
   }
   std::fflush(stdout);

@@ -104,7 +104,7 @@ std::string newest_versions_of(const Verdict &verdict, const std::string &family
     SymbolVersion version = split_symbol_version(symbol.version);
     if (symbol.weak == weak && version.family == family &&
         (newest.empty() || compare_versions(version.version, newest) > 0)) {
-      newest = version.version;
+      newest = std::string(version.version);
     }
   }
   return newest;
@@ -115,9 +115,9 @@ std::string newest_versions_of(const Verdict &verdict, const std::string &family
 std::string floor_hint(const Verdict &verdict) {
   std::string hint = "link against an older glibc and libstdc++ (a sysroot or container of "
                      "the oldest target)";
-  std::vector<std::string> pinning;
+  std::vector<std::string_view> pinning;
   bool lookups = false;
-  for (const std::string &symbol : verdict.undefined) {
+  for (std::string_view symbol : verdict.undefined) {
     lookups |= is_presence_hazard(symbol) && hazard_kind_of(symbol) == HazardKind::Nss;
     if (is_hazard_function(symbol) &&
         std::find(pinning.begin(), pinning.end(), symbol) == pinning.end()) {
@@ -161,7 +161,7 @@ void judge_versions(const Verdict &verdict, const PortabilityPolicy &policy, boo
       continue;
     }
     if (std::find(families.begin(), families.end(), version.family) == families.end()) {
-      families.push_back(version.family);
+      families.emplace_back(version.family);
     }
     std::string key = fmt::format("{} ({})", symbol.version, symbol.library);
     auto group = std::find_if(groups.begin(), groups.end(),
@@ -169,7 +169,7 @@ void judge_versions(const Verdict &verdict, const PortabilityPolicy &policy, boo
     if (group == groups.end()) {
       groups.emplace_back(key, symbol.symbol);
     } else {
-      group->second += ", " + symbol.symbol;
+      group->second.append(", ").append(symbol.symbol);
     }
   }
   if (groups.empty()) {

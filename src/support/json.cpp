@@ -13,13 +13,4 @@ llvm::json::Value json_string(llvm::StringRef text) {
   return llvm::json::Object{{"hex", llvm::toHex(text, /*LowerCase=*/true)}};
 }
 
-llvm::json::Array json_strings(const std::vector<std::string> &strings) {
-  llvm::json::Array array;
-  array.reserve(strings.size());
-  for (const std::string &s : strings) {
-    array.push_back(json_string(s));
-  }
-  return array;
-}
-
 } // namespace portable_ld

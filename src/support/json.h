@@ -15,6 +15,15 @@ namespace portable_ld {
 // A string that is valid JSON text: unchanged when it is UTF-8, else {"hex": "..."}, so
 // that no byte of an odd argument or path is lost in the log.
 llvm::json::Value json_string(llvm::StringRef text);
-llvm::json::Array json_strings(const std::vector<std::string> &strings);
+// Each of `strings` (std::string or std::string_view) as json_string does it.
+template <class Strings>
+llvm::json::Array json_strings(const Strings &strings) {
+  llvm::json::Array array;
+  array.reserve(strings.size());
+  for (const auto &text : strings) {
+    array.push_back(json_string(llvm::StringRef(text.data(), text.size())));
+  }
+  return array;
+}
 
 } // namespace portable_ld

@@ -211,9 +211,9 @@ llvm::Error add_import(Verdict &verdict, const Entry &entry,
       if (llvm::Error error = symbol.getOrdinal(ordinal)) {
         return error;
       }
-      verdict.undefined.push_back(dll.str() + "!#" + std::to_string(ordinal));
+      verdict.undefined.push_back(verdict.keep(dll.str() + "!#" + std::to_string(ordinal)));
     } else {
-      verdict.undefined.push_back(dll.str() + "!" + name.str());
+      verdict.undefined.push_back(verdict.keep(dll.str() + "!" + name.str()));
     }
   }
   return llvm::Error::success();

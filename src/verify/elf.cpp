@@ -224,14 +224,35 @@ llvm::Error read_dynamic(const llvm::object::ELFFile<ELFT> &elf, llvm::StringRef
 
 // A version requirement of .gnu.version_r: "GLIBC_2.14" in "libc.so.6".
 struct VersionNeed {
-  std::string name, file;
+  llvm::StringRef name, file; // in the file's string table
   bool weak;
+};
+
+// Version index (.gnu.version, 15 bits) -> what it requires, looked up once per dynamic
+// symbol: a table by index, at most 32768 entries whatever the file says.
+class VersionNeedTable {
+public:
+  void set(unsigned index, VersionNeed need) {
+    index &= VERSYM_VERSION;
+    if (index >= m_needs.size()) {
+      m_needs.resize(index + 1);
+    }
+    m_needs[index] = need;
+  }
+  const VersionNeed *find(unsigned index) const {
+    index &= VERSYM_VERSION;
+    return index < m_needs.size() && m_needs[index] ? &*m_needs[index] : nullptr;
+  }
+  bool empty() const { return m_needs.empty(); }
+
+private:
+  std::vector<std::optional<VersionNeed>> m_needs;
 };
 
 template <class ELFT>
 struct VersionNeeds {
   llvm::ArrayRef<typename ELFT::Versym> versyms; // .gnu.version: one per .dynsym entry
-  std::map<unsigned, VersionNeed> needs;         // .gnu.version index -> what it requires
+  VersionNeedTable needs;                        // .gnu.version index -> what it requires
 };
 
 // The version-needs table (.gnu.version_r, DT_VERNEED): index -> "GLIBC_2.14" in
@@ -242,7 +263,7 @@ struct VersionNeeds {
 // megabytes per file, and follows its counts unbounded).
 template <class ELFT, class Fetch>
 llvm::Error parse_version_needs(Fetch fetch, uint64_t count, llvm::StringRef strings,
-                                uint64_t file_size, std::map<unsigned, VersionNeed> &needs) {
+                                uint64_t file_size, VersionNeedTable &needs) {
   auto word = [](const char *at) {
     return llvm::support::endian::read<uint32_t, ELFT::TargetEndianness>(at);
   };
@@ -250,7 +271,7 @@ llvm::Error parse_version_needs(Fetch fetch, uint64_t count, llvm::StringRef str
     return llvm::support::endian::read<uint16_t, ELFT::TargetEndianness>(at);
   };
   auto name = [&](uint64_t offset) {
-    return offset < strings.size() ? strings.substr(offset).split('\0').first.str() : "";
+    return offset < strings.size() ? strings.substr(offset).split('\0').first : llvm::StringRef();
   };
   uint64_t budget = file_size / 16;
   uint64_t offset = 0;
@@ -259,16 +280,15 @@ llvm::Error parse_version_needs(Fetch fetch, uint64_t count, llvm::StringRef str
     if (!entry) {
       return entry.takeError();
     }
-    std::string file = name(word(entry->data() + 4));
+    llvm::StringRef file = name(word(entry->data() + 4));
     uint64_t aux = offset + word(entry->data() + 8);
     for (uint16_t j = 0, n = half(entry->data() + 2); j < n && budget > 0; ++j, --budget) {
       llvm::Expected<llvm::StringRef> vernaux = fetch(aux, 16, "version need auxiliary entry");
       if (!vernaux) {
         return vernaux.takeError();
       }
-      needs[half(vernaux->data() + 6) & VERSYM_VERSION] = {
-          name(word(vernaux->data() + 8)), file,
-          (half(vernaux->data() + 4) & VER_FLG_WEAK) != 0};
+      needs.set(half(vernaux->data() + 6), {name(word(vernaux->data() + 8)), file,
+                                            (half(vernaux->data() + 4) & VER_FLG_WEAK) != 0});
       uint32_t next = word(vernaux->data() + 12);
       if (next == 0) {
         break;
@@ -349,13 +369,11 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
       elf, sections, SHT_DYNSYM,
       [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
       [&](const typename ELFT::Sym &, llvm::StringRef name, size_t index) {
-        verdict.undefined.push_back(name.str());
+        verdict.undefined.emplace_back(name.data(), name.size());
         if (index < versions->versyms.size()) {
-          auto found = versions->needs.find(versions->versyms[index].vs_index & VERSYM_VERSION);
-          if (found != versions->needs.end()) {
+          if (const VersionNeed *need = versions->needs.find(versions->versyms[index].vs_index)) {
             verdict.versioned.push_back(
-                {verdict.undefined.back(), found->second.name, found->second.file,
-                 found->second.weak});
+                {verdict.undefined.back(), need->name, need->file, need->weak});
           }
         }
       });
@@ -402,7 +420,7 @@ private:
   const llvm::object::ELFFile<ELFT> &m_elf;
   llvm::StringRef m_file;
   std::map<int64_t, uint64_t> m_tags; // the dynamic entries this reads, by tag
-  std::map<unsigned, VersionNeed> m_needs;
+  VersionNeedTable m_needs;
 };
 
 template <class ELFT>
@@ -549,15 +567,12 @@ void DynamicSymbols<ELFT>::add_undefined(llvm::StringRef symbols, llvm::StringRe
     if (!symbol.isUndefined()) {
       continue;
     }
-    std::string name = symbol.st_name < strings.size()
-                           ? strings.substr(symbol.st_name).split('\0').first.str()
-                           : "";
+    llvm::StringRef name =
+        symbol.st_name < strings.size() ? strings.substr(symbol.st_name).split('\0').first : "";
     verdict.undefined.push_back(name);
     if (!versyms.empty()) {
-      auto found = m_needs.find(half(versyms.data() + 2 * index) & VERSYM_VERSION);
-      if (found != m_needs.end()) {
-        verdict.versioned.push_back(
-            {name, found->second.name, found->second.file, found->second.weak});
+      if (const VersionNeed *need = m_needs.find(half(versyms.data() + 2 * index))) {
+        verdict.versioned.push_back({name, need->name, need->file, need->weak});
       }
     }
   }

@@ -106,7 +106,7 @@ llvm::Error read_undefined_symbols(const llvm::object::MachOObjectFile &object,
     if (!name) {
       return name.takeError();
     }
-    verdict.undefined.push_back(name->str());
+    verdict.undefined.emplace_back(name->data(), name->size());
   }
   return llvm::Error::success();
 }

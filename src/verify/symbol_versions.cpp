@@ -11,7 +11,7 @@ namespace portable_ld {
 
 namespace {
 
-size_t family_rank(const std::string &family) {
+size_t family_rank(std::string_view family) {
   auto begin = std::begin(k_version_families), end = std::end(k_version_families);
   return static_cast<size_t>(std::find(begin, end, family) - begin);
 }
@@ -39,9 +39,9 @@ SymbolVersion split_symbol_version(std::string_view name) {
     split = name.rfind('_');
   }
   if (split == std::string_view::npos) {
-    return {std::string(name), ""};
+    return {name, ""};
   }
-  return {std::string(name.substr(0, split)), std::string(name.substr(split + 1))};
+  return {name.substr(0, split), name.substr(split + 1)};
 }
 
 int compare_versions(std::string_view a, std::string_view b) {
@@ -71,9 +71,16 @@ std::vector<FamilyVersion> newest_versions(const std::vector<VersionedSymbol> &v
   std::vector<FamilyVersion> newest;
   // Hundreds of symbols share a dozen versions: each distinct one is split and compared
   // once (check over a directory of binaries spends its time here otherwise).
+  // The symbols of one version view the same bytes of the string table, so the address
+  // answers before the contents are compared.
   std::vector<std::string_view> seen;
   for (const VersionedSymbol &symbol : versioned) {
-    if (std::find(seen.begin(), seen.end(), symbol.version) != seen.end()) {
+    auto same_bytes = [&](std::string_view version) {
+      return version.data() == symbol.version.data() && version.size() == symbol.version.size();
+    };
+    auto same_text = [&](std::string_view version) { return version == symbol.version; };
+    if (std::any_of(seen.begin(), seen.end(), same_bytes) ||
+        std::any_of(seen.begin(), seen.end(), same_text)) {
       continue;
     }
     seen.push_back(symbol.version);
@@ -82,9 +89,9 @@ std::vector<FamilyVersion> newest_versions(const std::vector<VersionedSymbol> &v
       return entry.family == version.family;
     });
     if (it == newest.end()) {
-      newest.push_back({version.family, version.version});
+      newest.push_back({std::string(version.family), std::string(version.version)});
     } else if (compare_versions(version.version, it->version) > 0) {
-      it->version = version.version;
+      it->version = std::string(version.version);
     }
   }
   std::sort(newest.begin(), newest.end(), [](const FamilyVersion &a, const FamilyVersion &b) {

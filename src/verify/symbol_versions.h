@@ -12,20 +12,23 @@
 namespace portable_ld {
 
 // An undefined dynamic symbol bound to a version of its library (ELF .gnu.version_r).
+// Views into the file's string table (Verdict::storage keeps it): a library needs
+// hundreds of them, and copies of each cost more than the rest of reading it.
 struct VersionedSymbol {
-  std::string symbol;  // "memcpy"
-  std::string version; // "GLIBC_2.14"
-  std::string library; // "libc.so.6"
+  std::string_view symbol;  // "memcpy"
+  std::string_view version; // "GLIBC_2.14"
+  std::string_view library; // "libc.so.6"
   // The version requirement is VER_FLG_WEAK: the loader tolerates its absence. (A weak
   // symbol alone is not enough: glibc's loader checks versions, not symbols, and GNU ld
   // leaves the flag off even when every reference is weak.)
   bool weak = false;
 };
 
-// "GLIBC_2.17" -> {"GLIBC", "2.17"}; "GLIBC_PRIVATE" -> {"GLIBC", "PRIVATE"}.
+// "GLIBC_2.17" -> {"GLIBC", "2.17"}; "GLIBC_PRIVATE" -> {"GLIBC", "PRIVATE"}. Views of
+// the name it was split from.
 struct SymbolVersion {
-  std::string family;
-  std::string version;
+  std::string_view family;
+  std::string_view version;
 };
 SymbolVersion split_symbol_version(std::string_view name);
 

@@ -2,6 +2,7 @@
 #include "verify/verify.h"
 
 #include "support/json.h"
+#include "support/regular_file.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/Magic.h"
@@ -49,6 +50,15 @@ const char *to_string(ImageKind kind) {
   llvm_unreachable("unknown ImageKind");
 }
 
+VerdictStorage::~VerdictStorage() = default;
+
+std::string_view Verdict::keep(std::string text) {
+  if (!storage) {
+    storage = std::make_shared<VerdictStorage>();
+  }
+  return storage->made.emplace_back(std::move(text));
+}
+
 std::string Verdict::kind_name() const {
   return kind == ImageKind::Other ? other_kind : to_string(kind);
 }
@@ -93,11 +103,9 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
                                    reason.str().c_str());
   };
 
-  // No null terminator needed; mmap keeps a 15 MB Go binary cheap to open.
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer = llvm::MemoryBuffer::getFile(
-      path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer = read_regular_file(path);
   if (!buffer) {
-    return file_error(buffer.getError().message());
+    return file_error(llvm::toString(buffer.takeError()));
   }
   llvm::file_magic magic = llvm::identify_magic((*buffer)->getBuffer());
   switch (magic) {
@@ -150,6 +158,10 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
     return file_error("malformed object: " + llvm::toString(verdict.takeError()));
   }
   verdict->path = path;
+  if (!verdict->storage) {
+    verdict->storage = std::make_shared<VerdictStorage>();
+  }
+  verdict->storage->file = std::move(*buffer); // the bytes the verdict's views point into
   return verdict;
 }
 

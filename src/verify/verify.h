@@ -7,6 +7,8 @@
 // (judge/judge.h), so that `check` and the link wrapper judge identically.
 #pragma once
 
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,9 +22,12 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
-namespace llvm::object {
+namespace llvm {
+class MemoryBuffer;
+namespace object {
 class Binary;
 }
+} // namespace llvm
 
 namespace portable_ld {
 
@@ -51,6 +56,14 @@ enum class ImageKind {
 };
 const char *to_string(ImageKind kind); // "executable", "pie-executable", ...
 
+// What the views of a Verdict point into: the file's bytes, mapped, and the few names
+// made while reading it. Shared, so that a copy of a verdict stays valid.
+struct VerdictStorage {
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  std::deque<std::string> made; // a deque: its strings never move
+  ~VerdictStorage();
+};
+
 struct Verdict {
   std::string path;
   Format format = Format::Elf;
@@ -63,7 +76,7 @@ struct Verdict {
   std::vector<std::string> needed;      // DT_NEEDED, LC_LOAD_*DYLIB, PE imported DLLs
   std::vector<std::string> rpath;       // DT_RPATH, LC_RPATH
   std::vector<std::string> runpath;     // DT_RUNPATH
-  std::vector<std::string> undefined;   // undefined dynamic symbols (PE: imported names)
+  std::vector<std::string_view> undefined; // undefined dynamic symbols (PE: imported names)
   std::vector<VersionedSymbol> versioned; // ELF: those of them with a version requirement
   std::vector<Hazard> hazards;          // static glibc ELF only: see glibc_hazards.cpp
   // Static glibc ELF: the glibc version linked in (__nptl_version or __libc_version in
@@ -72,6 +85,10 @@ struct Verdict {
   bool uses_libstdcxx = false; // with hazards: libstdc++ is linked in
   std::vector<std::string> warnings;    // oddities that do not decide the verdict
   std::optional<GoBinary> go;           // ELF Go programs: build info, linker, runtime/cgo
+  std::shared_ptr<VerdictStorage> storage; // what `undefined` and `versioned` view
+
+  // A view of `text` that lives as long as the verdict (and its copies).
+  std::string_view keep(std::string text);
 
   // The kind as the JSON and the text output spell it.
   std::string kind_name() const;

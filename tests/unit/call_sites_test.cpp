@@ -6,6 +6,7 @@
 #include "unit_test.h"
 
 #include <array>
+#include <cstring>
 #include <string>
 
 namespace portable_ld {
@@ -27,6 +28,31 @@ TEST_CASE("find_call_sites: x86 call and jmp rel32, forwards and backwards") {
   CHECK(find_call_sites(CallEncoding::X86, code, 0x1000, other).empty());
   // A call cut off by the end of the code is not read.
   CHECK(find_call_sites(CallEncoding::X86, code.substr(0, 5), 0x1000, targets).empty());
+}
+
+TEST_CASE("find_call_sites: x86, at every offset of an eight-byte word and at the end") {
+  // Filler of E8 E9 and their neighbours E7 EA, whose rel32 lead nowhere near 0x9000.
+  for (size_t at = 0; at < 24; ++at) {
+    std::string code(32, '\xe9');
+    for (size_t i = 0; i < code.size(); i += 3) {
+      code[i] = i % 2 ? '\xe7' : '\xea';
+    }
+    code.resize(at + 5 + 3, '\xe8');
+    uint64_t site = 0x8000 + at;
+    int32_t rel = static_cast<int32_t>(0x9000 - (site + 5));
+    code[at] = '\xe8';
+    std::memcpy(&code[at + 1], &rel, 4); // little-endian host for the test's bytes
+    std::array<uint64_t, 1> target{0x9000};
+    std::vector<CallSite> sites = find_call_sites(CallEncoding::X86, code, 0x8000, target);
+    CAPTURE(at);
+    REQUIRE(sites.size() == 1);
+    CHECK(sites[0].address == site);
+    // The last instruction that fits ends at the code's end.
+    code.resize(at + 5);
+    CHECK(find_call_sites(CallEncoding::X86, code, 0x8000, target).size() == 1);
+    code.pop_back();
+    CHECK(find_call_sites(CallEncoding::X86, code, 0x8000, target).empty());
+  }
 }
 
 TEST_CASE("find_call_sites: AArch64 BL and B imm26") {

@@ -53,7 +53,8 @@ TEST_CASE("compare_versions: a non-numeric version is newer than every numeric o
   CHECK(compare_versions("2.17a", "2.18") > 0);
 }
 
-Verdict with_versions(std::vector<std::pair<std::string, bool>> versions) {
+// The versions are literals: a VersionedSymbol views its strings.
+Verdict with_versions(std::vector<std::pair<const char *, bool>> versions) {
   Verdict verdict;
   for (auto &[version, weak] : versions) {
     verdict.versioned.push_back({"symbol", version, "lib.so", weak});

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Reading a file that a user or a build named, which may be anything: opened without
+// blocking (a FIFO would wait for a writer forever), read only when it is a regular file
+// (a character device such as /dev/zero never ends), and refused above a size limit.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace portable_ld {
+
+// The bytes of the regular file `path`, at most `limit` of them. Errors say why, without
+// the path ("No such file or directory", "a FIFO, not a regular file", "larger than ...").
+// Files below `k_map_threshold` are read; larger ones are mapped, and a mapping costs its
+// caller a SIGBUS if another process truncates the file meanwhile, as it does every reader
+// that maps (ld, lld, readelf).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+read_regular_file(const std::string &path,
+                  uint64_t limit = std::numeric_limits<uint64_t>::max());
+
+// Below it a read(2) into memory costs less than a mapping: its page faults, and the
+// TLB shootdown that unmapping sends to the other threads of a parallel check.
+inline constexpr uint64_t k_map_threshold = 64 * 1024;
+
+} // namespace portable_ld
