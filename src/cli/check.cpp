@@ -16,6 +16,7 @@
 #include "judge/judge_output.h"
 #include "judge/portability_policy.h"
 #include "support/diagnostics.h"
+#include "support/quoting.h"
 #include "verify/glibc_hazards.h"
 #include "verify/verify.h"
 
@@ -40,11 +41,22 @@ struct CheckOptions {
   std::vector<std::string> files;
 };
 
+// Strings from the file, made safe for a terminal (support/quoting.h); JSON escapes its own.
+std::string safe(std::string_view text) { return escape_control(text); }
+
+std::string safe_join(const std::vector<std::string> &items, std::string_view separator) {
+  std::string joined;
+  for (size_t i = 0; i < items.size(); ++i) {
+    joined.append(i == 0 ? std::string_view() : separator).append(escape_control(items[i]));
+  }
+  return joined;
+}
+
 void render_go(const GoBinary &go, std::string &out) {
   if (go.has_build_info) {
-    fmt::format_to(std::back_inserter(out), "  go: {}, path {}", go.version, go.path.empty() ? "?" : go.path);
+    fmt::format_to(std::back_inserter(out), "  go: {}, path {}", safe(go.version), go.path.empty() ? "?" : safe(go.path));
     if (!go.main_module.empty()) {
-      fmt::format_to(std::back_inserter(out), ", module {}", go.main_module);
+      fmt::format_to(std::back_inserter(out), ", module {}", safe(go.main_module));
     }
     fmt::format_to(std::back_inserter(out), "\n");
     // The settings that decide linking, on one line; the rest (vcs.*, empty CGO_*) is
@@ -57,18 +69,18 @@ void render_go(const GoBinary &go, std::string &out) {
                      (setting.key.starts_with("CGO_") && !setting.value.empty());
       if (linking) {
         bool quote = setting.value.find_first_of(" \t'") != std::string::npos;
-        shown.push_back(quote ? fmt::format("{}='{}'", setting.key, setting.value)
-                              : fmt::format("{}={}", setting.key, setting.value));
+        shown.push_back(quote ? fmt::format("{}='{}'", safe(setting.key), safe(setting.value))
+                              : fmt::format("{}={}", safe(setting.key), safe(setting.value)));
       }
     }
     if (!shown.empty()) {
       fmt::format_to(std::back_inserter(out), "  go build: {}\n", fmt::join(shown, " "));
     }
   } else {
-    fmt::format_to(std::back_inserter(out), "  go: {}\n", go.build_info_problem);
+    fmt::format_to(std::back_inserter(out), "  go: {}\n", safe(go.build_info_problem));
   }
   fmt::format_to(std::back_inserter(out), "  go linker: {}{}\n", to_string(go.linker),
-             go.linker_evidence.empty() ? "" : " (" + go.linker_evidence + ")");
+             go.linker_evidence.empty() ? "" : " (" + safe(go.linker_evidence) + ")");
   if (go.runtime_cgo != GoBinary::RuntimeCgo::Unknown) {
     fmt::format_to(std::back_inserter(out), "  go runtime/cgo: {}\n",
                go.runtime_cgo == GoBinary::RuntimeCgo::Present ? "yes" : "no");
@@ -76,7 +88,7 @@ void render_go(const GoBinary &go, std::string &out) {
   if (go.cgo_packages) {
     std::string packages = go.cgo_packages->empty()
                                ? "none"
-                               : fmt::format("{}", fmt::join(*go.cgo_packages, ", "));
+                               : safe_join(*go.cgo_packages, ", ");
     fmt::format_to(std::back_inserter(out), "  go cgo packages: {}{}\n", packages,
                go.only_standard_cgo() ? " (the standard library's only: CGO_ENABLED=0 or -tags "
                                         "netgo,osusergo gives a binary with no C)"
@@ -86,19 +98,19 @@ void render_go(const GoBinary &go, std::string &out) {
 
 // The verdict as text, appended to `out`.
 void render_text(const Verdict &verdict, std::string &out) {
-  fmt::format_to(std::back_inserter(out), "{}: {}, {} {}, {}\n", verdict.path, verdict.format_name, verdict.arch,
-             verdict.kind_name(), to_string(verdict.linkage));
+  fmt::format_to(std::back_inserter(out), "{}: {}, {} {}, {}\n", safe(verdict.path), verdict.format_name, verdict.arch,
+             safe(verdict.kind_name()), to_string(verdict.linkage));
   if (!verdict.interpreter.empty()) {
-    fmt::format_to(std::back_inserter(out), "  interpreter: {}\n", verdict.interpreter);
+    fmt::format_to(std::back_inserter(out), "  interpreter: {}\n", safe(verdict.interpreter));
   }
   if (!verdict.needed.empty()) {
-    fmt::format_to(std::back_inserter(out), "  needed: {}\n", fmt::join(verdict.needed, ", "));
+    fmt::format_to(std::back_inserter(out), "  needed: {}\n", safe_join(verdict.needed, ", "));
   }
   if (!verdict.rpath.empty()) {
-    fmt::format_to(std::back_inserter(out), "  rpath: {}\n", fmt::join(verdict.rpath, ":"));
+    fmt::format_to(std::back_inserter(out), "  rpath: {}\n", safe_join(verdict.rpath, ":"));
   }
   if (!verdict.runpath.empty()) {
-    fmt::format_to(std::back_inserter(out), "  runpath: {}\n", fmt::join(verdict.runpath, ":"));
+    fmt::format_to(std::back_inserter(out), "  runpath: {}\n", safe_join(verdict.runpath, ":"));
   }
   if (!verdict.undefined.empty()) {
     fmt::format_to(std::back_inserter(out), "  undefined dynamic symbols: {}\n", verdict.undefined.size());
@@ -113,16 +125,16 @@ void render_text(const Verdict &verdict, std::string &out) {
     }
   }
   if (!verdict.hazards.empty()) {
-    fmt::format_to(std::back_inserter(out), "  loads glibc's shared objects at run time: {}\n", describe(verdict.hazards));
+    fmt::format_to(std::back_inserter(out), "  loads glibc's shared objects at run time: {}\n", safe(describe(verdict.hazards)));
     fmt::format_to(std::back_inserter(out), "  pinned to glibc {}\n", verdict.glibc_version.empty()
                                               ? "as linked (version not in the image)"
-                                              : verdict.glibc_version);
+                                              : safe(verdict.glibc_version));
   }
   if (verdict.go) {
     render_go(*verdict.go, out);
   }
   for (const std::string &warning : verdict.warnings) {
-    fmt::format_to(std::back_inserter(out), "  warning: {}\n", warning);
+    fmt::format_to(std::back_inserter(out), "  warning: {}\n", safe(warning));
   }
 }
 

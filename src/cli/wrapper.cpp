@@ -172,9 +172,17 @@ std::optional<Outcome> Wrapper::resolve_backend(std::string &program) {
   const std::string origin = describe_backend_origin(m_config);
   llvm::Expected<std::string> resolved = resolve_program(name);
   if (!resolved) {
-    std::error_code code = llvm::errorToErrorCode(resolved.takeError());
-    return fail(exit_code_for_exec(code), Result::Error, "cannot run '" + name + "': " + code.message(),
-                !m_config.backend_package_hint.empty() ? m_config.backend_package_hint
+    std::error_code code;
+    std::string reason;
+    llvm::handleAllErrors(resolved.takeError(), [&](const llvm::ErrorInfoBase &error) {
+      code = error.convertToErrorCode();
+      reason = error.message();
+    });
+    return fail(exit_code_for_exec(code), Result::Error, "cannot run '" + name + "': " + reason,
+                reason.starts_with(k_found_only_relative)
+                    ? "give PORTABLE_LD_CC (or cc in the config file) as an absolute path, or "
+                      "put the compiler's directory in PATH as an absolute path"
+                : !m_config.backend_package_hint.empty() ? m_config.backend_package_hint
                 : m_config.backend_origin == BackendOrigin::Default
                     ? "install a C compiler driver (Debian: gcc), or set PORTABLE_LD_CC"
                     : "check " + origin + ", which names the backend");

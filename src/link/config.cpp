@@ -3,13 +3,14 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <map>
+#include <sstream>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include "support/quoting.h"
+#include "support/regular_file.h"
 #include "support/xdg_paths.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -232,26 +233,20 @@ std::string setting_keys() {
   return keys;
 }
 
-std::string env_to_key(const std::string &name) {
-  for (const Setting &setting : k_settings) {
-    if (name == setting.env) {
-      return setting.key;
-    }
-  }
-  return {};
-}
+// No config file is this large; a bound keeps a wrong path (a log, an image) cheap.
+constexpr uint64_t k_config_size_limit = 1024 * 1024;
 
 llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::string &path) {
-  if (llvm::sys::fs::is_directory(path)) {
-    return llvm::createStringError(std::errc::is_a_directory,
-                                   "cannot read config file '%s': Is a directory", path.c_str());
-  }
-  std::ifstream stream(path);
-  if (!stream) {
-    return llvm::createStringError(std::errc::no_such_file_or_directory,
+  // A regular file of reasonable size only: a FIFO would block every link, /dev/zero
+  // would be read until memory ran out.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      read_regular_file(path, k_config_size_limit);
+  if (!buffer) {
+    return llvm::createStringError(std::errc::invalid_argument,
                                    "cannot read config file '%s': %s", path.c_str(),
-                                   std::strerror(errno));
+                                   llvm::toString(buffer.takeError()).c_str());
   }
+  std::istringstream stream((*buffer)->getBuffer().str());
   po::variables_map map;
   try {
     po::store(po::parse_config_file(stream, settings_description(), false), map);
@@ -284,20 +279,33 @@ llvm::Expected<std::optional<std::string>> config_file_path() {
   if (!path || !llvm::sys::fs::exists(*path)) {
     return std::nullopt;
   }
+  // HOME or XDG_CONFIG_HOME inside a Go module would let the module being built choose
+  // the backend. PORTABLE_LD_CONFIG, which only the environment sets, may name any file.
+  for (llvm::StringRef dir = llvm::sys::path::parent_path(*path); !dir.empty();
+       dir = llvm::sys::path::parent_path(dir)) {
+    std::string go_mod = (dir + "/go.mod").str();
+    if (llvm::sys::fs::exists(go_mod)) {
+      return llvm::createStringError(
+          std::errc::operation_not_permitted,
+          "config file '%s' lies inside a Go module ('%s'): a module being built must not "
+          "choose portable-ld's settings; move the file out, or name it with %s",
+          path->c_str(), go_mod.c_str(), k_config_env);
+    }
+    if (dir == llvm::sys::path::root_path(dir)) {
+      break;
+    }
+  }
   return path;
 }
 
 // The settings given in the environment, by key; VAR= on a command line means "not set".
+// A variable given twice in the environment has the value getenv() sees, the first, as
+// for every other program that reads it.
 std::map<std::string, RawValue> environment_values() {
   std::map<std::string, RawValue> values;
-  po::variables_map env_map;
-  po::store(po::parse_environment(settings_description(), env_to_key), env_map);
   for (const Setting &setting : k_settings) {
-    if (env_map.count(setting.key)) {
-      std::string value = env_map[setting.key].as<std::string>();
-      if (!value.empty()) {
-        values[setting.key] = {value, setting.env};
-      }
+    if (const char *value = std::getenv(setting.env); value && *value) {
+      values[setting.key] = {value, setting.env};
     }
   }
   return values;
@@ -383,7 +391,11 @@ llvm::Expected<Config> load_config(const SettingLayers *layers) {
     config.goarch = goarch;
   }
   if (const char *depth = std::getenv(k_depth_variable)) {
-    config.depth = std::atoi(depth);
+    // Only portable-ld sets it, to a count from 1. Anything else (negative, huge, not a
+    // number) counts as deep already: a preset value must not buy more nesting.
+    unsigned long long value = 0;
+    bool counted = !llvm::StringRef(depth).getAsInteger(10, value) && value <= 1000;
+    config.depth = counted ? static_cast<int>(value) : 1000;
   }
   return config;
 }

@@ -2,11 +2,13 @@
 #include "link/log.h"
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/chrono.h>
@@ -37,13 +39,33 @@ std::string utc_timestamp() {
 
 int64_t microseconds(double ms) { return static_cast<int64_t>(ms * 1000); }
 
+// Opens without blocking: a FIFO with no reader would hold the link forever (it fails
+// with ENXIO instead). Writes then block as usual, for a FIFO that has a reader.
 int open_for_append(const std::string &path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+  int fd = ::open(path.c_str(), flags, 0644);
   if (fd < 0 && errno == ENOENT) {
     llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path));
-    fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    fd = ::open(path.c_str(), flags, 0644);
+  }
+  if (fd >= 0) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   }
   return fd;
+}
+
+// write(2) with SIGXFSZ ignored: past `ulimit -f` the write fails with EFBIG instead of
+// the signal killing portable-ld after a link that succeeded. Restored at once, so that
+// no program portable-ld runs inherits the change.
+ssize_t write_ignoring_file_size_limit(int fd, const std::string &bytes) {
+  struct sigaction ignore = {}, previous = {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGXFSZ, &ignore, &previous);
+  ssize_t written = ::write(fd, bytes.data(), bytes.size());
+  int saved_errno = errno;
+  ::sigaction(SIGXFSZ, &previous, nullptr);
+  errno = saved_errno;
+  return written;
 }
 
 } // namespace
@@ -160,17 +182,29 @@ void append_log(const std::string &path, llvm::json::Object record,
   int fd = to_stderr ? 2 : open_for_append(path);
   if (fd < 0) {
     if (warn) {
-      diagnostics.warn("cannot write log '{}': {}", path, std::strerror(errno));
+      diagnostics.warn("cannot write log '{}': {}", path,
+                       errno == ENXIO ? "a FIFO that no process reads" : std::strerror(errno));
     }
     return;
   }
   // O_APPEND makes each write() atomic in position; the lock keeps a large record from
   // being split by a concurrent writer on file systems that do not honour that.
+  struct stat before = {};
+  bool regular = false;
   if (!to_stderr) {
     ::flock(fd, LOCK_EX);
+    regular = ::fstat(fd, &before) == 0 && S_ISREG(before.st_mode);
   }
-  ssize_t written = ::write(fd, line.data(), line.size());
+  ssize_t written = write_ignoring_file_size_limit(fd, line);
   int saved_errno = errno;
+  // A torn record (full disk, file size limit) is cut off again, under the lock, so that
+  // the next record starts a line of its own instead of being lost with it.
+  if (regular && written != static_cast<ssize_t>(line.size())) {
+    if (::ftruncate(fd, before.st_size) != 0) {
+      // The torn bytes stay; the next record still begins on a new line.
+      (void)write_ignoring_file_size_limit(fd, "\n");
+    }
+  }
   if (!to_stderr) {
     ::close(fd);
   }

@@ -2,6 +2,7 @@
 #include "support/quoting.h"
 
 #include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/JSON.h"
 
 namespace portable_ld {
 
@@ -115,6 +116,43 @@ std::optional<std::string> go_unquote(std::string_view line) {
       }
       return std::nullopt;
     }
+  }
+  return out;
+}
+
+std::string escape_control(std::string_view text) {
+  auto hex = [](std::string &out, unsigned char byte) {
+    constexpr char digits[] = "0123456789abcdef";
+    out += "\\x";
+    out += digits[byte >> 4];
+    out += digits[byte & 0xf];
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7f) {
+      out += text[i++];
+      continue;
+    }
+    if (byte < 0x80) { // C0 or DEL
+      hex(out, byte);
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence is kept when it is valid and not a C1 control (U+0080..U+009F).
+    size_t length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 ? 2 : 0;
+    bool valid = length != 0 && i + length <= text.size() &&
+                 llvm::json::isUTF8(llvm::StringRef(text.data() + i, length));
+    bool c1 = byte == 0xc2 && length == 2 && i + 1 < text.size() &&
+              static_cast<unsigned char>(text[i + 1]) < 0xa0;
+    if (!valid || c1) {
+      hex(out, byte);
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, length));
+    i += length;
   }
   return out;
 }

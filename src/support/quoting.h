@@ -27,4 +27,10 @@ std::optional<std::string> go_unquote(std::string_view quoted);
 // recorded backend command that replay passes on as PORTABLE_LD_CC.
 std::string shell_quote(llvm::StringRef word);
 
+// `text` safe to show on a terminal: control characters (C0, DEL, and C1 in UTF-8,
+// which start escape sequences and can fake or hide lines), and bytes that are not
+// UTF-8, as \xNN. A file being checked chooses its strings (sonames, paths, Go build
+// information), not what the user's terminal does.
+std::string escape_control(std::string_view text);
+
 } // namespace portable_ld

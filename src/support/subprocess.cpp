@@ -101,19 +101,48 @@ void write_all(int fd, const char *data, size_t size) {
 } // namespace
 
 llvm::Expected<std::string> resolve_program(const std::string &name) {
-  llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(name);
-  std::error_code error = path.getError();
-  // findProgramByName returns a name with a slash as it is; check it the way execve will.
-  if (!error && !llvm::sys::fs::exists(*path)) {
-    error = std::make_error_code(std::errc::no_such_file_or_directory);
-  } else if (!error && !llvm::sys::fs::can_execute(*path)) {
-    error = std::make_error_code(std::errc::permission_denied);
+  auto executable = [](const std::string &path) {
+    return llvm::sys::fs::can_execute(path) && !llvm::sys::fs::is_directory(path);
+  };
+  if (name.find('/') != std::string::npos) {
+    // A path is checked the way execve will.
+    std::error_code error;
+    if (!llvm::sys::fs::exists(name)) {
+      error = std::make_error_code(std::errc::no_such_file_or_directory);
+    } else if (!executable(name)) {
+      error = std::make_error_code(std::errc::permission_denied);
+    }
+    if (error) {
+      return llvm::createStringError(error, error.message());
+    }
+    return name;
   }
-  if (error) {
-    return llvm::createStringError(error, "cannot run '%s': %s", name.c_str(),
-                                   error.message().c_str());
+  const char *path = std::getenv("PATH");
+  llvm::SmallVector<llvm::StringRef, 16> entries;
+  llvm::StringRef(path ? path : "").split(entries, ':');
+  std::string relative; // the first match through a relative entry, for the message
+  for (llvm::StringRef entry : entries) {
+    bool absolute = entry.startswith("/");
+    std::string candidate = (entry.empty() ? "." : entry.str()) + "/" + name;
+    if (!executable(candidate)) {
+      continue;
+    }
+    if (absolute) {
+      return candidate;
+    }
+    if (relative.empty()) {
+      relative = candidate;
+    }
   }
-  return *path;
+  if (!relative.empty()) {
+    return llvm::createStringError(
+        std::make_error_code(std::errc::no_such_file_or_directory),
+        "%s '%s', through a relative PATH entry, which portable-ld does not search: the "
+        "directory being built could supply it",
+        std::string(k_found_only_relative).c_str(), relative.c_str());
+  }
+  std::error_code error = std::make_error_code(std::errc::no_such_file_or_directory);
+  return llvm::createStringError(error, error.message());
 }
 
 std::vector<std::string> environment_with(const std::string &name, const std::string &value) {

@@ -40,9 +40,14 @@ struct SpawnResult {
   std::string captured_stderr; // with Tee or Capture
 };
 
-// Finds `name` on PATH (a name with a slash is taken as a path). The error carries
-// errc::no_such_file_or_directory or errc::permission_denied.
+// Finds `name` on PATH (a name with a slash is taken as a path). Relative PATH entries
+// ("", ".", "bin") are not searched: they name a directory of whatever is being built,
+// whose files a Go module controls (Go refuses them too). The error carries
+// errc::no_such_file_or_directory or errc::permission_denied, and its message is the
+// reason ("No such file or directory", or that the program exists only through a
+// relative entry).
 llvm::Expected<std::string> resolve_program(const std::string &name);
+inline constexpr std::string_view k_found_only_relative = "found only as";
 
 // Spawns and waits. An error means the program could not be started: its message is the
 // reason (strerror text) and its error code the errno.

@@ -52,16 +52,17 @@ int compare_versions(std::string_view a, std::string_view b) {
   llvm::SmallVector<llvm::StringRef, 4> left, right;
   llvm::StringRef(a.data(), a.size()).split(left, '.');
   llvm::StringRef(b.data(), b.size()).split(right, '.');
+  // Each component compared as a number of any length (a file or a setting may give
+  // 2.99999999999999999999, which no integer type holds): without leading zeros, the
+  // longer is larger, else the digits decide.
   for (size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
-    unsigned long long x = 0, y = 0;
-    if (i < left.size()) {
-      left[i].getAsInteger(10, x);
+    llvm::StringRef x = i < left.size() ? left[i].ltrim('0') : "";
+    llvm::StringRef y = i < right.size() ? right[i].ltrim('0') : "";
+    if (x.size() != y.size()) {
+      return x.size() < y.size() ? -1 : 1;
     }
-    if (i < right.size()) {
-      right[i].getAsInteger(10, y);
-    }
-    if (x != y) {
-      return x < y ? -1 : 1;
+    if (int order = x.compare(y); order != 0) {
+      return order < 0 ? -1 : 1;
     }
   }
   return 0;

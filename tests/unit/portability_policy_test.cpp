@@ -51,6 +51,12 @@ TEST_CASE("compare_versions: a non-numeric version is newer than every numeric o
   CHECK(compare_versions("2.99", "PRIVATE") < 0);
   CHECK(compare_versions("PRIVATE", "PRIVATE") == 0);
   CHECK(compare_versions("2.17a", "2.18") > 0);
+  // Components longer than any integer type: compared as numbers all the same.
+  CHECK(compare_versions("2.99999999999999999999", "2.34") > 0);
+  CHECK(compare_versions("2.34", "2.99999999999999999999") < 0);
+  CHECK(compare_versions("2.100000000000000000000", "2.99999999999999999999") > 0);
+  CHECK(compare_versions("2.017", "2.17") == 0);
+  CHECK(compare_versions("2.17.0", "2.17") == 0);
 }
 
 // The versions are literals: a VersionedSymbol views its strings.

@@ -14,6 +14,19 @@ using test::take;
 
 using Words = std::vector<std::string>;
 
+TEST_CASE("escape_control: control characters and broken UTF-8 as \\xNN, text as it is") {
+  CHECK(escape_control("/lib64/ld-linux-x86-64.so.2") == "/lib64/ld-linux-x86-64.so.2");
+  CHECK(escape_control("a b\\c") == "a b\\c");
+  CHECK(escape_control("\x1b[2J\a\n\t\x7f") == "\\x1b[2J\\x07\\x0a\\x09\\x7f");
+  CHECK(escape_control(std::string_view("nul\0here", 8)) == "nul\\x00here");
+  // UTF-8 stays, C1 controls (U+0080..U+009F: U+009B is CSI) and stray bytes do not.
+  CHECK(escape_control("caf\xc3\xa9 \xe2\x9c\x93") == "caf\xc3\xa9 \xe2\x9c\x93");
+  CHECK(escape_control("\xc2\x9b" "2J") == "\\xc2\\x9b2J");
+  CHECK(escape_control("\xc2\xa0") == "\xc2\xa0");
+  CHECK(escape_control("\xff\xc3") == "\\xff\\xc3");
+  CHECK(escape_control("\xe2\x9c") == "\\xe2\\x9c");
+}
+
 TEST_CASE("split_command_words: blanks separate words") {
   CHECK(take(split_command_words("zig cc")) == Words{"zig", "cc"});
   CHECK(take(split_command_words("  cc\t-m64\r\n-O2  ")) == Words{"cc", "-m64", "-O2"});
