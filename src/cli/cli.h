@@ -15,7 +15,9 @@
 // support/   knows nothing of linking
 //   diagnostics.h         error/warning/note/hint lines in lld's shape; colour, NO_COLOR
 //   json.h                JSON strings that lose no byte of a non-UTF-8 argument or path
-//   quoting.h             Go's command splitting and %q, the shell's single quotes
+//   quoting.h             Go's command splitting and %q, the shell's single quotes,
+//                         control characters escaped for a terminal
+//   regular_file.h        a named file's bytes: regular files only, never blocking
 //   subprocess.h          spawn and exec without a shell, signals forwarded, exact status
 //   tar_reader.h          the ustar/PAX archives llvm::TarWriter writes
 //   version.h             portable-ld's version
@@ -23,8 +25,10 @@
 // verify/    reads files, never judges
 //   verify.h              Verdict; inspect_file(): identify, then one reader per format
 //   elf.cpp               ELF: segments, dynamic section, version needs, kind, sections
-//   macho.cpp             Mach-O: load commands, undefined symbols, kind
-//   coff.cpp              PE/COFF: imports and delay imports, checked before LLVM reads them
+//   macho.cpp             Mach-O: load commands (bounded before LLVM reads them),
+//                         undefined symbols, kind
+//   coff.cpp              PE/COFF: headers, imports and delay imports, checked before
+//                         LLVM reads them
 //   go_binary.h           Go's build information, linker and runtime/cgo
 //   glibc_hazards.h       NSS, iconv and dlopen in a static glibc image, and in ld's warnings
 //   call_sites.h          direct calls to given addresses in x86 and arm64 machine code

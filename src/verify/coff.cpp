@@ -4,8 +4,11 @@
 // characteristic. Every Windows image is started by the OS loader, so portable-ld calls
 // a PE image static when it imports only from DLLs that every Windows installation has
 // (k_system_dlls); anything else (libwinpthread-1.dll, libgcc_s_seh-1.dll, a
-// third-party DLL) must ship beside it and makes it dynamic.
+// third-party DLL) must ship beside it and makes it dynamic. The PE headers and the
+// import tables are held to the file before LLVM 14 reads them.
 #include "verify/verify.h"
+
+#include <cstddef>
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Object/COFF.h"
@@ -220,6 +223,71 @@ llvm::Error add_import(Verdict &verdict, const Entry &entry,
 }
 
 } // namespace
+
+// LLVM 14's COFFObjectFile::initialize bounds 96 bytes of optional header (the size of a
+// PE32 one) and then reads a PE32+ header's NumberOfRvaAndSizes at offset 108: a file cut
+// inside that header is read past its end. So every PE header it reads is held to the file
+// here first.
+llvm::Error check_pe_headers(llvm::StringRef file) {
+  using namespace llvm::support::endian;
+  // LLVM reads a PE header only behind a DOS header and a PE signature's room.
+  if (file.size() < sizeof(llvm::object::dos_header) + sizeof(llvm::COFF::PEMagic) ||
+      !file.startswith("MZ")) {
+    return llvm::Error::success();
+  }
+  const uint64_t signature = read32le(file.data() + 0x3c); // e_lfanew
+  if (signature + sizeof(llvm::COFF::PEMagic) > file.size()) {
+    return malformed("PE signature at offset 0x" + llvm::utohexstr(signature) +
+                     " lies outside the file");
+  }
+  if (file.substr(signature, sizeof(llvm::COFF::PEMagic)) !=
+      llvm::StringRef(llvm::COFF::PEMagic, sizeof(llvm::COFF::PEMagic))) {
+    return malformed("no PE signature at offset 0x" + llvm::utohexstr(signature));
+  }
+  const uint64_t header = signature + sizeof(llvm::COFF::PEMagic);
+  if (header + sizeof(llvm::object::coff_file_header) > file.size()) {
+    return malformed("COFF file header at offset 0x" + llvm::utohexstr(header) +
+                     " runs past the end of the file");
+  }
+  const uint16_t optional_size = read16le(
+      file.data() + header + offsetof(llvm::object::coff_file_header, SizeOfOptionalHeader));
+  const uint64_t optional = header + sizeof(llvm::object::coff_file_header);
+  if (optional + sizeof(uint16_t) > file.size()) {
+    return malformed("optional header at offset 0x" + llvm::utohexstr(optional) +
+                     " runs past the end of the file");
+  }
+  const uint16_t magic = read16le(file.data() + optional);
+  uint64_t fixed_size = 0;
+  const char *name = nullptr;
+  if (magic == llvm::COFF::PE32Header::PE32) {
+    fixed_size = sizeof(llvm::object::pe32_header);
+    name = "PE32";
+  } else if (magic == llvm::COFF::PE32Header::PE32_PLUS) {
+    fixed_size = sizeof(llvm::object::pe32plus_header);
+    name = "PE32+";
+  } else {
+    return malformed("optional header magic 0x" + llvm::utohexstr(magic) +
+                     " is neither PE32 (0x10B) nor PE32+ (0x20B)");
+  }
+  if (optional + fixed_size > file.size()) {
+    return malformed(llvm::Twine(name) + " optional header (" + llvm::Twine(fixed_size) +
+                     " bytes) at offset 0x" + llvm::utohexstr(optional) +
+                     " runs past the end of the file");
+  }
+  // NumberOfRvaAndSizes is the fixed part's last field, in both layouts.
+  const uint32_t directories = read32le(file.data() + optional + fixed_size - 4);
+  if (optional + fixed_size + uint64_t(directories) * sizeof(llvm::object::data_directory) >
+      file.size()) {
+    return malformed(llvm::Twine(directories) +
+                     " data directories (NumberOfRvaAndSizes) run past the end of the file");
+  }
+  if (optional + optional_size > file.size()) {
+    return malformed("optional header (SizeOfOptionalHeader " + llvm::Twine(optional_size) +
+                     ") at offset 0x" + llvm::utohexstr(optional) +
+                     " runs past the end of the file");
+  }
+  return llvm::Error::success();
+}
 
 llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary) {
   const auto &object = llvm::cast<llvm::object::COFFObjectFile>(binary);

@@ -107,13 +107,25 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
   if (!buffer) {
     return file_error(llvm::toString(buffer.takeError()));
   }
-  llvm::file_magic magic = llvm::identify_magic((*buffer)->getBuffer());
+  return inspect_buffer(std::move(*buffer), path);
+}
+
+llvm::Expected<Verdict> inspect_buffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                                       const std::string &path) {
+  auto file_error = [&](const llvm::Twine &reason) {
+    return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
+                                   reason.str().c_str());
+  };
+  llvm::file_magic magic = llvm::identify_magic(buffer->getBuffer());
   switch (magic) {
   case llvm::file_magic::elf_executable:
   case llvm::file_magic::elf_shared_object:
   case llvm::file_magic::elf_relocatable:
   case llvm::file_magic::elf_core:
   case llvm::file_magic::elf:
+    break;
+  // LLVM 14's Mach-O and PE readers trust headers that a hostile file can make them loop
+  // on or read past the end of: those are checked first.
   case llvm::file_magic::macho_executable:
   case llvm::file_magic::macho_dynamically_linked_shared_lib:
   case llvm::file_magic::macho_dynamically_linked_shared_lib_stub:
@@ -124,12 +136,19 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
   case llvm::file_magic::macho_core:
   case llvm::file_magic::macho_kext_bundle:
   case llvm::file_magic::macho_dsym_companion:
+    if (llvm::Error error = check_macho_load_commands(buffer->getBuffer())) {
+      return file_error("malformed object: " + llvm::toString(std::move(error)));
+    }
+    break;
   case llvm::file_magic::pecoff_executable:
+    if (llvm::Error error = check_pe_headers(buffer->getBuffer())) {
+      return file_error("malformed object: " + llvm::toString(std::move(error)));
+    }
     break;
   case llvm::file_magic::coff_object:
     // LLVM takes any file that starts with two zero bytes for a COFF object of machine
     // IMAGE_FILE_MACHINE_UNKNOWN: a file of zeros, a Plan 9 a.out. No target links one.
-    if (llvm::StringRef data = (*buffer)->getBuffer();
+    if (llvm::StringRef data = buffer->getBuffer();
         data.size() >= 2 && data[0] == 0 && data[1] == 0) {
       return file_error(is_plan9_executable(data)
                             ? "a Plan 9 a.out executable, not an ELF, Mach-O or PE/COFF file"
@@ -140,14 +159,14 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
     return file_error("universal (fat) Mach-O files are not checked yet; extract one "
                       "architecture with 'lipo -thin ARCH'");
   default:
-    if ((*buffer)->getBufferSize() == 0) {
+    if (buffer->getBufferSize() == 0) {
       return file_error("empty file, not an ELF, Mach-O or PE/COFF file");
     }
     return file_error("not an ELF, Mach-O or PE/COFF file");
   }
 
   llvm::Expected<std::unique_ptr<llvm::object::Binary>> binary =
-      llvm::object::createBinary((*buffer)->getMemBufferRef());
+      llvm::object::createBinary(buffer->getMemBufferRef());
   if (!binary) {
     return file_error("malformed object: " + llvm::toString(binary.takeError()));
   }
@@ -161,7 +180,7 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
   if (!verdict->storage) {
     verdict->storage = std::make_shared<VerdictStorage>();
   }
-  verdict->storage->file = std::move(*buffer); // the bytes the verdict's views point into
+  verdict->storage->file = std::move(buffer); // the bytes the verdict's views point into
   return verdict;
 }
 

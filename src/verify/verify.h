@@ -19,6 +19,7 @@
 #include "verify/go_binary.h"
 #include "verify/symbol_versions.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
@@ -101,11 +102,24 @@ struct Verdict {
 // Reads and describes `path`. Errors name the file and the reason (unreadable, not an
 // object file, truncated or malformed headers).
 llvm::Expected<Verdict> inspect_file(const std::string &path);
+// The same for bytes already read; `path` names them in errors and in the verdict.
+llvm::Expected<Verdict> inspect_buffer(std::unique_ptr<llvm::MemoryBuffer> bytes,
+                                       const std::string &path);
 
 // Per-format readers, each in its own file.
 llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary);
 llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary);
 llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary);
+
+// Bounds checks run on a file's bytes before createBinary, on the headers LLVM 14's
+// readers trust: the error names what lies outside the file, or the load command LLVM 14
+// would loop on. Bytes of another format pass.
+// A thin Mach-O file: ncmds and sizeofcmds against the file, each load command's cmdsize,
+// no LC_IDENT (macho.cpp).
+llvm::Error check_macho_load_commands(llvm::StringRef file);
+// A PE image: its signature, COFF file header and optional header, with the data
+// directories it claims (coff.cpp).
+llvm::Error check_pe_headers(llvm::StringRef file);
 
 
 // The verdict in the documented JSON schema (docs/log-schema.md), shared by the log and
