@@ -246,6 +246,12 @@ llvm::Expected<std::map<std::string, RawValue>> read_config_file(const std::stri
                                    "cannot read config file '%s': %s", path.c_str(),
                                    llvm::toString(buffer.takeError()).c_str());
   }
+  // Boost stops a message at the first NUL; say what the file is instead.
+  if (size_t nul = (*buffer)->getBuffer().find('\0'); nul != llvm::StringRef::npos) {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "'%s': not a text file (a NUL byte at offset %zu)",
+                                   path.c_str(), nul);
+  }
   std::istringstream stream((*buffer)->getBuffer().str());
   po::variables_map map;
   try {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "support/diagnostics.h"
 
+#include "support/quoting.h"
+
 #include <cstdlib>
 #include <unistd.h>
 
@@ -32,7 +34,17 @@ void Diagnostics::emit(Severity severity, std::string_view message) {
   }
   line += m_color ? fmt::format(style.style, "{}:", style.label) : fmt::format("{}:", style.label);
   line += ' ';
-  line += message;
+  // Messages quote settings, paths and file contents that anyone may have written:
+  // control characters are escaped, line by line, so they cannot drive the terminal.
+  for (size_t start = 0;;) {
+    size_t end = message.find('\n', start);
+    line += escape_control(message.substr(start, end - start));
+    if (end == std::string_view::npos) {
+      break;
+    }
+    line += '\n';
+    start = end + 1;
+  }
   line += '\n';
   for (std::string_view rest = line; !rest.empty();) {
     ssize_t written = ::write(m_fd, rest.data(), rest.size());
