@@ -238,15 +238,11 @@ std::optional<Outcome> Wrapper::write_own_response_file(const LinkPlan &plan,
   if (!plan.own_response_file) {
     return std::nullopt;
   }
-  llvm::SmallString<128> path;
-  if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld", "rsp", path)) {
-    return fail(k_exit_internal, Result::Error,
-                "cannot create a temporary response file: " + error.message(), "");
+  llvm::Expected<std::string> path = create_response_file(plan.args);
+  if (!path) {
+    return fail(k_exit_internal, Result::Error, llvm::toString(path.takeError()), "");
   }
-  response_file.path = std::string(path);
-  if (llvm::Error error = write_response_file(response_file.path, plan.args)) {
-    return fail(k_exit_internal, Result::Error, llvm::toString(std::move(error)), "");
-  }
+  response_file.path = std::move(*path);
   return std::nullopt;
 }
 

@@ -3,12 +3,17 @@
 
 #include "support/quoting.h"
 
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <optional>
+#include <unistd.h>
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace portable_ld {
@@ -110,6 +115,55 @@ ExpandedArgs expand_response_files(const std::vector<std::string> &args) {
   int files_read = 0;
   expand_into(args, 0, files_read, out);
   return out;
+}
+
+namespace {
+
+void remove_stale_response_files(llvm::StringRef directory) {
+  std::error_code error;
+  const auto now = std::chrono::system_clock::now();
+  for (llvm::sys::fs::directory_iterator it(directory, error), end; !error && it != end;
+       it.increment(error)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    if (!name.consume_front("portable-ld-") || !name.endswith(".rsp")) {
+      continue;
+    }
+    unsigned long long pid = 0;
+    if (name.split('-').first.getAsInteger(10, pid) || pid == 0 || pid > INT32_MAX) {
+      continue; // not a name portable-ld makes
+    }
+    bool process_gone = ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    if (!process_gone) {
+      continue;
+    }
+    llvm::ErrorOr<llvm::sys::fs::basic_file_status> status = it->status();
+    if (status && status->type() == llvm::sys::fs::file_type::regular_file &&
+        now - status->getLastModificationTime() > std::chrono::hours(1)) {
+      llvm::sys::fs::remove(it->path());
+    }
+  }
+}
+
+} // namespace
+
+llvm::Expected<std::string> create_response_file(const std::vector<std::string> &args) {
+  llvm::SmallString<128> directory;
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, directory);
+  remove_stale_response_files(directory);
+  llvm::SmallString<128> model(directory);
+  llvm::sys::path::append(model, "portable-ld-" + std::to_string(::getpid()) + "-%%%%%%.rsp");
+  int fd = -1;
+  llvm::SmallString<128> path;
+  if (std::error_code error = llvm::sys::fs::createUniqueFile(model, fd, path)) {
+    return llvm::createStringError(error, "cannot create a temporary response file: %s",
+                                   error.message().c_str());
+  }
+  ::close(fd);
+  if (llvm::Error error = write_response_file(std::string(path), args)) {
+    llvm::sys::fs::remove(path);
+    return error;
+  }
+  return std::string(path);
 }
 
 llvm::Error write_response_file(const std::string &path, const std::vector<std::string> &args) {

@@ -35,4 +35,11 @@ std::vector<std::string> parse_response_file(std::string_view text);
 // Writes `args` to `path` in libiberty syntax.
 llvm::Error write_response_file(const std::string &path, const std::vector<std::string> &args);
 
+// A new response file of this process's in the temporary directory,
+// portable-ld-<pid>-XXXXXX.rsp, holding `args`. First it removes the ones a killed
+// portable-ld left (SIGKILL runs no cleanup): those whose process is gone and that are
+// over an hour old (the age keeps it from taking a file of a live process in another PID
+// namespace that shares the directory).
+llvm::Expected<std::string> create_response_file(const std::vector<std::string> &args);
+
 } // namespace portable_ld
