@@ -1,9 +1,13 @@
 # Thin front end: the two commands from README.md, and their steps.
 #   make demo   install dependencies, build, build a Go file server static through portable-ld
 #   make check  install dependencies, build, run the unit tests and the whole lit suite (ctest)
+# and, on their own:
+#   make check-sanitize  the unit tests and the lit suite on an ASan + UBSan build
+#   make fuzz            the check fuzzer (clang, libFuzzer) for FUZZ_SECONDS
 BUILD ?= build
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build demo check bench bench-link clean
+.PHONY: all deps build demo check check-sanitize fuzz bench bench-link clean
 all: build
 
 deps:
@@ -18,6 +22,16 @@ demo: build
 
 check: build
 	ctest --test-dir $(BUILD) --output-on-failure --verbose
+
+check-sanitize: deps
+	bash tests/sanitize/run $(BUILD)-sanitize
+
+fuzz: deps
+	cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DPORTABLE_LD_FUZZ=ON
+	cmake --build $(BUILD)-fuzz --target portable-ld-check-fuzzer portable-ld-fuzz-seeds
+	bash tests/fuzz/run $(BUILD)-fuzz/tests/fuzz/portable-ld-check-fuzzer \
+	  $(BUILD)-fuzz/tests/fuzz/seeds $(BUILD)-fuzz/tests/fuzz/corpus $(FUZZ_SECONDS)
 
 bench: build
 	cmake --build $(BUILD) --target portable-ld-bench

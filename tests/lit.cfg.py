@@ -41,6 +41,17 @@ config.substitutions.append(("%fake-cc", os.path.join(inputs, "fake-cc")))
 config.substitutions.append(("%inputs", inputs))
 config.substitutions.append(("%python", config.python))
 
+# Tests that feed hostile files bound portable-ld's memory. ASan reserves terabytes of
+# address space for its shadow, which `ulimit -v` forbids: a sanitized build is bounded by
+# ASan's own RSS limit instead, and every finding aborts the test that caused it.
+if config.sanitize:
+    config.environment["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1:hard_rss_limit_mb=2000"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    config.substitutions.append(("%ulimit-memory", "true"))
+    config.available_features.add("sanitized")
+else:
+    config.substitutions.append(("%ulimit-memory", "ulimit -v 2000000"))
+
 # Features for tests that need a real toolchain.
 if config.host_cc:
     config.available_features.add("cc")

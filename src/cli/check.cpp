@@ -16,10 +16,13 @@
 #include "judge/judge_output.h"
 #include "judge/portability_policy.h"
 #include "support/diagnostics.h"
+#include "support/json.h"
 #include "support/quoting.h"
 #include "verify/glibc_hazards.h"
+#include "verify/verdict_json.h"
 #include "verify/verify.h"
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Parallel.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -118,7 +121,7 @@ void render_text(const Verdict &verdict, std::string &out) {
   if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
     std::vector<std::string> newest;
     for (const FamilyVersion &entry : newest_versions(verdict.versioned)) {
-      newest.push_back(entry.family + " " + entry.version);
+      newest.push_back(safe(entry.family) + " " + safe(entry.version));
     }
     if (!newest.empty()) {
       fmt::format_to(std::back_inserter(out), "  newest symbol versions: {}\n", fmt::join(newest, ", "));

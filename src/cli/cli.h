@@ -33,6 +33,7 @@
 //   glibc_hazards.h       NSS, iconv and dlopen in a static glibc image, and in ld's warnings
 //   call_sites.h          direct calls to given addresses in x86 and arm64 machine code
 //   symbol_versions.h     GLIBC_2.34 as data: split, compare, newest per family
+//   verdict_json.h        a verdict's JSON, apart so the readers need no JSON.h (fuzzer)
 // judge/     the only place violations are worded
 //   judge.h               Requirements, Violation, judge(): a verdict against what was asked
 //   portability_policy.h  manylinux-style presets and version and library limits

@@ -14,7 +14,6 @@
 #include "verify/verify.h"
 
 #include "llvm/Support/Error.h"
-#include "llvm/Support/JSON.h"
 
 namespace portable_ld {
 

@@ -14,6 +14,8 @@
 #include <fmt/chrono.h>
 
 #include "support/diagnostics.h"
+#include "support/json.h"
+#include "verify/verdict_json.h"
 
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"

@@ -10,6 +10,7 @@
 #include "support/quoting.h"
 #include "support/subprocess.h"
 #include "support/version.h"
+#include "verify/verdict_json.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -101,7 +102,7 @@ llvm::json::Object selected_environment() {
   for (char **entry = environ; *entry; ++entry) {
     auto [name, value] = llvm::StringRef(*entry).split('=');
     if (is_selected_variable(name)) {
-      environment[name.str()] = json_string(value);
+      environment[json_key(name)] = json_string(value);
     }
   }
   return environment;

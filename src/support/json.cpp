@@ -13,4 +13,8 @@ llvm::json::Value json_string(llvm::StringRef text) {
   return llvm::json::Object{{"hex", llvm::toHex(text, /*LowerCase=*/true)}};
 }
 
+std::string json_key(llvm::StringRef text) {
+  return llvm::json::isUTF8(text) ? text.str() : llvm::json::fixUTF8(text);
+}
+
 } // namespace portable_ld

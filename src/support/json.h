@@ -15,6 +15,10 @@ namespace portable_ld {
 // A string that is valid JSON text: unchanged when it is UTF-8, else {"hex": "..."}, so
 // that no byte of an odd argument or path is lost in the log.
 llvm::json::Value json_string(llvm::StringRef text);
+// A string as an object key, which cannot be {"hex": ...}: unchanged when it is UTF-8,
+// else with its bad bytes replaced by U+FFFD. llvm::json asserts that a key is UTF-8, so
+// a key read from a file goes through here.
+std::string json_key(llvm::StringRef text);
 // Each of `strings` (std::string or std::string_view) as json_string does it.
 template <class Strings>
 llvm::json::Array json_strings(const Strings &strings) {

@@ -2,7 +2,6 @@
 #include "support/quoting.h"
 
 #include "llvm/Support/ConvertUTF.h"
-#include "llvm/Support/JSON.h"
 
 namespace portable_ld {
 
@@ -142,8 +141,11 @@ std::string escape_control(std::string_view text) {
     }
     // A UTF-8 sequence is kept when it is valid and not a C1 control (U+0080..U+009F).
     size_t length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 ? 2 : 0;
+    // ConvertUTF.h's check, which llvm::json::isUTF8 makes too, without JSON.h (which
+    // clang 14 cannot compile against libstdc++ 12 in C++20: the fuzzer build).
+    auto *start = reinterpret_cast<const llvm::UTF8 *>(text.data() + i);
     bool valid = length != 0 && i + length <= text.size() &&
-                 llvm::json::isUTF8(llvm::StringRef(text.data() + i, length));
+                 llvm::isLegalUTF8String(&start, start + length);
     bool c1 = byte == 0xc2 && length == 2 && i + 1 < text.size() &&
               static_cast<unsigned char>(text[i + 1]) < 0xa0;
     if (!valid || c1) {

@@ -18,7 +18,11 @@
 #include <map>
 #include <optional>
 
-#include "llvm/Object/ELFObjectFile.h"
+// ELF.h and ObjectFile.h, not ELFObjectFile.h: that one brings llvm/Support/JSON.h
+// (through ScopedPrinter.h), which clang 14 cannot compile against libstdc++ 12 in C++20,
+// and the fuzzer (tests/fuzz) builds this file with clang.
+#include "llvm/Object/ELF.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/Endian.h"
 
 namespace portable_ld {
@@ -895,7 +899,8 @@ llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
     for (const auto &[name, address] : call_targets) {
       std::vector<CallSite> calls;
       std::copy_if(sites.begin(), sites.end(), std::back_inserter(calls),
-                   [&](const CallSite &site) { return site.target == address; });
+                   // A copy: clang 14 cannot capture a structured binding.
+                   [target = address](const CallSite &site) { return site.target == target; });
       if (hazard_kind_of(name) == HazardKind::Dlopen && !calls.empty()) {
         image.called.push_back(name);
       } else if (hazard_kind_of(name) == HazardKind::Iconv && !calls.empty()) {
@@ -955,8 +960,15 @@ bool is_debug_companion(typename ELFT::ShdrRange sections) {
 }
 
 template <class ELFT>
-llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object) {
-  const llvm::object::ELFFile<ELFT> &elf = object.getELFFile();
+llvm::Expected<Verdict> inspect(const llvm::object::ObjectFile &object) {
+  // The same view of the bytes as the ELFObjectFile's own, which createBinary has made
+  // and checked.
+  llvm::Expected<llvm::object::ELFFile<ELFT>> created =
+      llvm::object::ELFFile<ELFT>::create(object.getData());
+  if (!created) {
+    return created.takeError();
+  }
+  const llvm::object::ELFFile<ELFT> &elf = *created;
   llvm::StringRef file = {reinterpret_cast<const char *>(elf.base()), elf.getBufSize()};
   Verdict verdict;
   verdict.format = Format::Elf;
@@ -1024,19 +1036,12 @@ llvm::Expected<Verdict> inspect(const llvm::object::ELFObjectFile<ELFT> &object)
 
 llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary) {
   using namespace llvm::object;
-  if (const auto *object = llvm::dyn_cast<ELF64LEObjectFile>(&binary)) {
-    return inspect(*object);
+  const auto &object = llvm::cast<ObjectFile>(binary);
+  bool is64 = object.getBytesInAddress() == 8;
+  if (object.isLittleEndian()) {
+    return is64 ? inspect<ELF64LE>(object) : inspect<ELF32LE>(object);
   }
-  if (const auto *object = llvm::dyn_cast<ELF32LEObjectFile>(&binary)) {
-    return inspect(*object);
-  }
-  if (const auto *object = llvm::dyn_cast<ELF64BEObjectFile>(&binary)) {
-    return inspect(*object);
-  }
-  if (const auto *object = llvm::dyn_cast<ELF32BEObjectFile>(&binary)) {
-    return inspect(*object);
-  }
-  llvm_unreachable("isELF() binary of no ELFT");
+  return is64 ? inspect<ELF64BE>(object) : inspect<ELF32BE>(object);
 }
 
 } // namespace portable_ld

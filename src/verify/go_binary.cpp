@@ -6,7 +6,6 @@
 #include <cstring>
 #include <functional>
 
-#include "support/json.h"
 #include "support/quoting.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -355,43 +354,6 @@ const char *to_string(GoLinker linker) {
     return "external";
   }
   llvm_unreachable("unknown GoLinker");
-}
-
-llvm::json::Object to_json(const GoBinary &go) {
-  llvm::json::Object object{
-      {"linker", go.linker == GoLinker::Unknown ? llvm::json::Value(nullptr)
-                                                : llvm::json::Value(to_string(go.linker))},
-      {"linker_evidence", json_string(go.linker_evidence)},
-      {"runtime_cgo", go.runtime_cgo == GoBinary::RuntimeCgo::Unknown
-                          ? llvm::json::Value(nullptr)
-                          : llvm::json::Value(go.runtime_cgo == GoBinary::RuntimeCgo::Present)},
-  };
-  if (go.cgo_packages) {
-    llvm::json::Array packages;
-    for (const std::string &package : *go.cgo_packages) {
-      packages.push_back(json_string(package));
-    }
-    object["cgo_packages"] = std::move(packages);
-  } else {
-    object["cgo_packages"] = nullptr;
-  }
-  if (!go.has_build_info) {
-    object["build_info"] = nullptr;
-    object["build_info_problem"] = json_string(go.build_info_problem);
-    return object;
-  }
-  llvm::json::Object settings;
-  for (const GoBuildSetting &setting : go.settings) {
-    std::string key = llvm::json::isUTF8(setting.key) ? setting.key : llvm::json::fixUTF8(setting.key);
-    settings[std::move(key)] = json_string(setting.value);
-  }
-  object["build_info"] = llvm::json::Object{
-      {"version", json_string(go.version)},
-      {"path", json_string(go.path)},
-      {"main_module", json_string(go.main_module)},
-      {"settings", std::move(settings)},
-  };
-  return object;
 }
 
 } // namespace portable_ld

@@ -17,8 +17,6 @@
 #include <string_view>
 #include <vector>
 
-#include "llvm/Support/JSON.h"
-
 namespace portable_ld {
 
 struct GoBuildSetting {
@@ -108,7 +106,5 @@ bool extldflags_request_static(const std::string &extldflags);
 // `-ldflags` asks for -extldflags ... -static but not for -linkmode=external: under Go's
 // default internal linking the request was silently ignored (the fake-static trap).
 bool ldflags_static_request_ignored(const GoBinary &go);
-
-llvm::json::Object to_json(const GoBinary &go);
 
 } // namespace portable_ld

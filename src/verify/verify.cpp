@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/verify.h"
 
-#include "support/json.h"
 #include "support/regular_file.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -182,51 +181,6 @@ llvm::Expected<Verdict> inspect_buffer(std::unique_ptr<llvm::MemoryBuffer> buffe
   }
   verdict->storage->file = std::move(buffer); // the bytes the verdict's views point into
   return verdict;
-}
-
-llvm::json::Object to_json(const Verdict &verdict) {
-  llvm::json::Object object{
-      {"path", json_string(verdict.path)},
-      {"format", to_string(verdict.format)},
-      {"format_name", verdict.format_name},
-      {"arch", verdict.arch},
-      {"kind", verdict.kind_name()},
-      {"linkage", to_string(verdict.linkage)},
-      {"interpreter", verdict.interpreter.empty() ? llvm::json::Value(nullptr)
-                                                  : json_string(verdict.interpreter)},
-      {"needed", json_strings(verdict.needed)},
-      {"rpath", json_strings(verdict.rpath)},
-      {"runpath", json_strings(verdict.runpath)},
-      {"undefined", json_strings(verdict.undefined)},
-  };
-  llvm::json::Array hazards;
-  for (const Hazard &hazard : verdict.hazards) {
-    llvm::json::Object object{{"symbol", hazard.symbol}, {"kind", to_string(hazard.kind())}};
-    object["package"] = hazard.package.empty() ? llvm::json::Value(nullptr)
-                                               : llvm::json::Value(hazard.package);
-    hazards.push_back(std::move(object));
-  }
-  object["hazards"] = std::move(hazards);
-  // Hazards pin a static image to the glibc it was linked with: which one, if it says.
-  if (!verdict.hazards.empty()) {
-    object["pinned_glibc"] = verdict.glibc_version.empty()
-                                 ? llvm::json::Value(nullptr)
-                                 : llvm::json::Value(verdict.glibc_version);
-  }
-  if (!verdict.warnings.empty()) {
-    object["warnings"] = json_strings(verdict.warnings);
-  }
-  if (verdict.go) {
-    object["go"] = to_json(*verdict.go);
-  }
-  if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
-    llvm::json::Object versions;
-    for (const FamilyVersion &newest : newest_versions(verdict.versioned)) {
-      versions[newest.family] = json_string(newest.version);
-    }
-    object["versions"] = std::move(versions);
-  }
-  return object;
 }
 
 } // namespace portable_ld

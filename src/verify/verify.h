@@ -14,14 +14,12 @@
 #include <string_view>
 #include <vector>
 
-#include "support/json.h"
 #include "verify/glibc_hazards.h"
 #include "verify/go_binary.h"
 #include "verify/symbol_versions.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
-#include "llvm/Support/JSON.h"
 
 namespace llvm {
 class MemoryBuffer;
@@ -121,10 +119,6 @@ llvm::Error check_macho_load_commands(llvm::StringRef file);
 // directories it claims (coff.cpp).
 llvm::Error check_pe_headers(llvm::StringRef file);
 
-
-// The verdict in the documented JSON schema (docs/log-schema.md), shared by the log and
-// `check --json`.
-llvm::json::Object to_json(const Verdict &verdict);
-
+// The verdict's JSON is in verify/verdict_json.h.
 
 } // namespace portable_ld
