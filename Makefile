@@ -1,6 +1,7 @@
 # Thin front end: the two commands from README.md, and their steps.
 #   make demo   install dependencies, build, build a Go file server static through portable-ld
-#   make check  install dependencies, build, run the unit tests and the whole lit suite (ctest)
+#   make check  install dependencies, build, run every test (ctest): the unit tests, the lit
+#               suite, both again under ASan + UBSan, and a fuzz smoke
 # and, on their own:
 #   make check-sanitize  the unit tests and the lit suite on an ASan + UBSan build
 #   make fuzz            the check fuzzer (clang, libFuzzer) for FUZZ_SECONDS

@@ -111,8 +111,8 @@ if shutil.which("musl-gcc"):
 if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("chroot"):
     config.available_features.add("chroot")
 # An older Debian root, made by ctest's `roots` step (tests/roots/make-root) in the build
-# tree: programs run there as on a real bullseye system (glibc 2.31).
-bullseye_root = os.path.join(config.build_dir, "roots", "bullseye")
+# tree (PORTABLE_LD_ROOTS_DIR): programs run there as on a real bullseye system (glibc 2.31).
+bullseye_root = os.path.join(config.roots_dir, "bullseye")
 if os.path.exists(os.path.join(bullseye_root, ".complete")):
     config.available_features.add("bullseye-root")
     config.substitutions.append(("%bullseye-root", bullseye_root))

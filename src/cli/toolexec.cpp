@@ -345,9 +345,9 @@ int run_toolexec(const std::vector<std::string> &argv) {
   if (argv.size() >= 3 && argv[2] == "-###") {
     llvm::Expected<std::string> program = resolve_program(argv[1]);
     if (!program) {
-      diagnostics.error("-toolexec: cannot run '{}': {}", argv[1],
-                        llvm::toString(program.takeError()));
-      return k_exit_not_found;
+      RunError error = take_run_error(program.takeError());
+      diagnostics.error("-toolexec: cannot run '{}': {}", argv[1], error.reason);
+      return exit_code_for_exec(error.code);
     }
     return exec_untouched(*program, tool_argv, diagnostics);
   }

@@ -15,6 +15,7 @@
 #include "link/reproducer.h"
 #include "link/response_file.h"
 #include "support/diagnostics.h"
+#include "support/quoting.h"
 #include "support/subprocess.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -81,6 +82,7 @@ private:
                           const std::string &linker_output);
   Outcome verify_output(const LinkPlan &plan, const Invocation &invocation,
                         const std::string &linker_output);
+  void remove_cut_short_output(const std::string &output, int signal);
   // After a failed Go link: the backend targets another architecture than $GOARCH.
   std::optional<std::string> backend_arch_mismatch(const std::string &program);
   Outcome fail(int exit_code, Result result, const std::string &message,
@@ -88,6 +90,7 @@ private:
   int finish(Outcome outcome, const LinkPlan *plan, const Invocation *invocation);
 
   Clock::time_point m_start;
+  std::chrono::system_clock::time_point m_backend_started; // to compare with file times
   size_t m_first_arg;
   Config m_config;
   Diagnostics m_diagnostics;
@@ -172,14 +175,10 @@ std::optional<Outcome> Wrapper::resolve_backend(std::string &program) {
   const std::string origin = describe_backend_origin(m_config);
   llvm::Expected<std::string> resolved = resolve_program(name);
   if (!resolved) {
-    std::error_code code;
-    std::string reason;
-    llvm::handleAllErrors(resolved.takeError(), [&](const llvm::ErrorInfoBase &error) {
-      code = error.convertToErrorCode();
-      reason = error.message();
-    });
-    return fail(exit_code_for_exec(code), Result::Error, "cannot run '" + name + "': " + reason,
-                reason.starts_with(k_found_only_relative)
+    RunError error = take_run_error(resolved.takeError());
+    return fail(exit_code_for_exec(error.code), Result::Error,
+                "cannot run '" + abbreviate(name) + "': " + error.reason,
+                error.found_only_relative
                     ? "give PORTABLE_LD_CC (or cc in the config file) as an absolute path, or "
                       "put the compiler's directory in PATH as an absolute path"
                 : !m_config.backend_package_hint.empty() ? m_config.backend_package_hint
@@ -254,19 +253,15 @@ Outcome Wrapper::run_backend(const std::string &program, const LinkPlan &plan,
                                                     : std::optional<std::string>(response_file.path));
 
   Clock::time_point backend_start = Clock::now();
+  m_backend_started = std::chrono::system_clock::now();
   llvm::Expected<SpawnResult> spawned = spawn_and_wait(
       {program, m_record.argv_run, backend_environment(m_config), plan.stderr_mode});
   m_record.backend_ms = ms_since(backend_start);
   response_file.remove();
   if (!spawned) {
-    std::error_code code;
-    std::string reason;
-    llvm::handleAllErrors(spawned.takeError(), [&](const llvm::StringError &error) {
-      code = error.convertToErrorCode();
-      reason = error.getMessage();
-    });
-    return fail(exit_code_for_exec(code), Result::Error,
-                "cannot run '" + m_config.backend[0] + "': " + reason, "");
+    RunError error = take_run_error(spawned.takeError());
+    return fail(exit_code_for_exec(error.code), Result::Error,
+                "cannot run '" + m_config.backend[0] + "': " + error.reason, "");
   }
   m_record.backend_status = spawned->status;
   if (plan.compiler_id_query) {
@@ -283,6 +278,9 @@ Outcome Wrapper::explain_failure(const std::string &program, const Invocation &i
                                  const std::string &linker_output) {
   const int code = status.shell_code();
   if (status.signal != 0) {
+    if (plan.role == Role::FinalLink && plan.output) {
+      remove_cut_short_output(*plan.output, status.signal);
+    }
     return {code, Result::BackendFailed};
   }
   if (plan.no_linker_for_gold) {
@@ -380,6 +378,24 @@ Wrapper::pkg_config_answers(const std::vector<std::string> &needing) {
     }
   }
   return answers;
+}
+
+// A backend killed by a signal may leave its output half-written (GNU ld writes in place),
+// and the next build would take it for up to date. As make does for an interrupted
+// recipe, the output goes when it changed after the backend started; an older file the
+// backend never reached stays.
+void Wrapper::remove_cut_short_output(const std::string &output, int signal) {
+  llvm::sys::fs::file_status status;
+  if (llvm::sys::fs::status(output, status) || status.type() != llvm::sys::fs::file_type::regular_file ||
+      status.getLastModificationTime() < m_backend_started - std::chrono::seconds(1)) {
+    return;
+  }
+  if (!llvm::sys::fs::remove(output)) {
+    m_diagnostics.note("removed '{}': the backend was killed by signal {} while it linked",
+                       output, signal);
+    m_record.warnings.push_back(
+        fmt::format("removed '{}', written by a backend killed by signal {}", output, signal));
+  }
 }
 
 std::optional<std::string> Wrapper::backend_arch_mismatch(const std::string &program) {

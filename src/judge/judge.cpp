@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "judge/judge.h"
+#include "support/quoting.h"
 #include "verify/glibc_hazards.h"
 
 #include <fmt/format.h>
@@ -222,10 +223,14 @@ void judge_libraries(const Verdict &verdict, const PortabilityPolicy &policy,
     }
   }
   if (!outside.empty()) {
+    std::vector<std::string> allowed;
+    for (const std::string &library : *policy.allowed_libs) {
+      allowed.push_back(abbreviate(library));
+    }
     violations.push_back(
         {fmt::format("'{}': needs libraries that {} does not allow: {}", verdict.path,
                      policy_name(policy), fmt::join(outside, ", ")),
-         {fmt::format("allowed: {}", fmt::join(*policy.allowed_libs, ", "))},
+         {fmt::format("allowed: {}", fmt::join(allowed, ", "))},
          "link them from static archives, or add them to PORTABLE_LD_ALLOW_LIBS "
          "(check: --allow-libs)"});
   }
@@ -505,7 +510,7 @@ llvm::Expected<NssPolicy> parse_nss_policy(const std::string &raw, const std::st
   }
   return llvm::createStringError(std::errc::invalid_argument,
                                  "%s: invalid value '%s' (expected error, warn or ignore)",
-                                 origin.c_str(), raw.c_str());
+                                 origin.c_str(), abbreviate(raw).c_str());
 }
 
 } // namespace portable_ld

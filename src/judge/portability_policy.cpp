@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "judge/portability_policy.h"
+#include "support/quoting.h"
 
 #include <algorithm>
 #include <cctype>
@@ -63,7 +64,7 @@ llvm::Expected<PortabilityPolicy> portability_preset(std::string_view name,
   }
   return llvm::createStringError(std::errc::invalid_argument,
                                  "%s: unknown policy '%s' (known: %s)", origin.c_str(),
-                                 std::string(name).c_str(),
+                                 abbreviate(name).c_str(),
                                  fmt::format("{}", fmt::join(names, ", ")).c_str());
 }
 
@@ -78,7 +79,7 @@ llvm::Error set_max_version(PortabilityPolicy &policy, const std::string &family
     return llvm::createStringError(std::errc::invalid_argument,
                                    "%s: invalid version '%s' (expected numbers and dots, "
                                    "e.g. 2.17)",
-                                   origin.c_str(), version.c_str());
+                                   origin.c_str(), abbreviate(version).c_str());
   }
   auto it = std::find_if(policy.max_versions.begin(), policy.max_versions.end(),
                          [&](const FamilyVersion &entry) { return entry.family == family; });

@@ -33,7 +33,7 @@ struct RawValue {
 llvm::Error invalid_value(const RawValue &raw, const char *expected) {
   return llvm::createStringError(std::errc::invalid_argument,
                                  "%s: invalid value '%s' (expected %s)", raw.origin.c_str(),
-                                 raw.value.c_str(), expected);
+                                 abbreviate(raw.value).c_str(), expected);
 }
 
 llvm::Expected<bool> parse_bool(const RawValue &raw) {
@@ -149,7 +149,7 @@ llvm::Error apply_reproduce(Config &config, const RawValue &raw) {
     return llvm::createStringError(std::errc::invalid_argument,
                                    "%s: '%s' is not an absolute path (links run in many "
                                    "directories)",
-                                   raw.origin.c_str(), dir.c_str());
+                                   raw.origin.c_str(), abbreviate(dir).c_str());
   }
   config.reproduce_dir = dir;
   return llvm::Error::success();
@@ -277,7 +277,7 @@ llvm::Expected<std::optional<std::string>> config_file_path() {
     if (!llvm::sys::path::is_absolute(explicit_path)) {
       return llvm::createStringError(std::errc::invalid_argument,
                                      "%s: '%s' is not an absolute path", k_config_env,
-                                     explicit_path);
+                                     abbreviate(explicit_path).c_str());
     }
     return std::string(explicit_path);
   }
@@ -396,12 +396,18 @@ llvm::Expected<Config> load_config(const SettingLayers *layers) {
   if (const char *goarch = std::getenv("GOARCH")) {
     config.goarch = goarch;
   }
-  if (const char *depth = std::getenv(k_depth_variable)) {
+  if (const char *depth = std::getenv(k_depth_variable); depth && *depth) {
     // Only portable-ld sets it, to a count from 1. Anything else (negative, huge, not a
-    // number) counts as deep already: a preset value must not buy more nesting.
+    // number) is refused: a preset value must not buy more nesting.
     unsigned long long value = 0;
-    bool counted = !llvm::StringRef(depth).getAsInteger(10, value) && value <= 1000;
-    config.depth = counted ? static_cast<int>(value) : 1000;
+    if (llvm::StringRef(depth).getAsInteger(10, value) || value > 1000) {
+      return llvm::createStringError(
+          std::errc::invalid_argument,
+          "%s: invalid value '%s' (portable-ld sets it for the compiler it runs, to a "
+          "count of nested portable-ld processes; unset it)",
+          k_depth_variable, abbreviate(depth).c_str());
+    }
+    config.depth = static_cast<int>(value);
   }
   return config;
 }
@@ -463,7 +469,7 @@ llvm::Expected<std::optional<std::string>> parse_log_value(const std::string &ra
       std::errc::invalid_argument,
       "%s: '%s' is not an absolute path (links run in many directories; use an "
       "absolute path, - for stderr or off)",
-      origin.c_str(), value.c_str());
+      origin.c_str(), abbreviate(value).c_str());
 }
 
 std::string describe_settings() {

@@ -6,10 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "support/regular_file.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/Object/Archive.h"
+#include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -39,6 +42,7 @@ std::string resolved(const std::string &path) {
 }
 
 // The lib*`suffix` files of `directory`, sorted, as the linker would try them.
+// They are read with read_regular_file: a FIFO named libm.a must not block the search.
 std::vector<std::string> files_in(const std::string &directory, llvm::StringRef suffix) {
   std::vector<std::string> files;
   std::error_code error;
@@ -87,10 +91,14 @@ void for_each_archive_symbol(llvm::MemoryBufferRef bytes, Visit visit) {
   }
 }
 
-// Calls `visit(name)` for every defined, global dynamic symbol of the shared object in
-// `bytes`.
+// Calls `visit(name)` for every defined, global dynamic symbol of the ELF shared object in
+// `bytes`. Other formats are skipped before LLVM parses them: its Mach-O and PE readers
+// trust headers that verify/ has to check first, and no ELF link uses them.
 template <class Visit>
 void for_each_exported_symbol(llvm::MemoryBufferRef bytes, Visit visit) {
+  if (llvm::identify_magic(bytes.getBuffer()) != llvm::file_magic::elf_shared_object) {
+    return;
+  }
   llvm::Expected<std::unique_ptr<llvm::object::ObjectFile>> object =
       llvm::object::ObjectFile::createObjectFile(bytes);
   if (!object) {
@@ -195,8 +203,12 @@ std::map<std::string, Definer> find_definers(const std::vector<std::string> &sym
   for (const std::string &directory : directories) {
     for (const std::string &file : files_in(directory, ".a")) {
       static_names.insert(library_name(file, ".a"));
-      auto buffer = llvm::MemoryBuffer::getFile(file);
-      if (!buffer || is_archive((*buffer)->getBuffer())) {
+      auto buffer = read_regular_file(file);
+      if (!buffer) {
+        llvm::consumeError(buffer.takeError());
+        continue;
+      }
+      if (is_archive((*buffer)->getBuffer())) {
         continue;
       }
       for (const std::string &input : script_inputs((*buffer)->getBuffer().take_front(4096))) {
@@ -209,8 +221,12 @@ std::map<std::string, Definer> find_definers(const std::vector<std::string> &sym
   Candidates archives;
   for (const std::string &directory : directories) {
     for (const std::string &file : files_in(directory, ".a")) {
-      auto buffer = llvm::MemoryBuffer::getFile(file);
-      if (!buffer || !is_archive((*buffer)->getBuffer())) {
+      auto buffer = read_regular_file(file);
+      if (!buffer) {
+        llvm::consumeError(buffer.takeError());
+        continue;
+      }
+      if (!is_archive((*buffer)->getBuffer())) {
         continue;
       }
       auto alias = name_of_file.find(resolved(file));
@@ -238,8 +254,9 @@ std::map<std::string, Definer> find_definers(const std::vector<std::string> &sym
       if (static_names.count(name)) {
         continue;
       }
-      auto buffer = llvm::MemoryBuffer::getFile(file);
+      auto buffer = read_regular_file(file);
       if (!buffer) {
+        llvm::consumeError(buffer.takeError());
         continue;
       }
       for_each_exported_symbol((*buffer)->getMemBufferRef(), [&](llvm::StringRef symbol) {
@@ -267,8 +284,9 @@ std::optional<std::string> pkg_config_module_for(const std::string &library,
     }
     std::sort(files.begin(), files.end());
     for (const std::string &file : files) {
-      auto buffer = llvm::MemoryBuffer::getFile(file);
+      auto buffer = read_regular_file(file);
       if (!buffer) {
+        llvm::consumeError(buffer.takeError());
         continue;
       }
       for (llvm::StringRef rest = (*buffer)->getBuffer(); !rest.empty();) {

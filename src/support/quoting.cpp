@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "support/quoting.h"
 
+#include <fmt/format.h>
+
 #include "llvm/Support/ConvertUTF.h"
 
 namespace portable_ld {
@@ -157,6 +159,19 @@ std::string escape_control(std::string_view text) {
     i += length;
   }
   return out;
+}
+
+std::string abbreviate(std::string_view value, size_t limit) {
+  if (value.size() <= limit) {
+    return std::string(value);
+  }
+  size_t cut = limit;
+  // Back up over UTF-8 continuation bytes (at most three) to a sequence's first byte.
+  for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xc0) == 0x80;
+       ++i) {
+    --cut;
+  }
+  return fmt::format("{}[... {} more bytes]", value.substr(0, cut), value.size() - cut);
 }
 
 std::string shell_quote(llvm::StringRef word) {

@@ -33,4 +33,8 @@ std::string shell_quote(llvm::StringRef word);
 // information), not what the user's terminal does.
 std::string escape_control(std::string_view text);
 
+// A value quoted in a diagnostic, cut to its first `limit` bytes (where a UTF-8 sequence
+// starts) with the length of the rest, so that a 100 KB setting makes a line that can be read.
+std::string abbreviate(std::string_view value, size_t limit = 100);
+
 } // namespace portable_ld

@@ -100,6 +100,18 @@ void write_all(int fd, const char *data, size_t size) {
 
 } // namespace
 
+char FoundOnlyRelative::ID = 0;
+
+RunError take_run_error(llvm::Error error) {
+  RunError taken;
+  llvm::handleAllErrors(std::move(error), [&](const llvm::ErrorInfoBase &info) {
+    taken.code = info.convertToErrorCode();
+    taken.reason = info.message();
+    taken.found_only_relative = info.isA<FoundOnlyRelative>();
+  });
+  return taken;
+}
+
 llvm::Expected<std::string> resolve_program(const std::string &name) {
   auto executable = [](const std::string &path) {
     return llvm::sys::fs::can_execute(path) && !llvm::sys::fs::is_directory(path);
@@ -135,11 +147,11 @@ llvm::Expected<std::string> resolve_program(const std::string &name) {
     }
   }
   if (!relative.empty()) {
-    return llvm::createStringError(
-        std::make_error_code(std::errc::no_such_file_or_directory),
-        "%s '%s', through a relative PATH entry, which portable-ld does not search: the "
-        "directory being built could supply it",
-        std::string(k_found_only_relative).c_str(), relative.c_str());
+    return llvm::make_error<FoundOnlyRelative>(
+        "found only as '" + relative +
+            "', through a relative PATH entry, which portable-ld does not search: the "
+            "directory being built could supply it",
+        std::make_error_code(std::errc::no_such_file_or_directory));
   }
   std::error_code error = std::make_error_code(std::errc::no_such_file_or_directory);
   return llvm::createStringError(error, error.message());

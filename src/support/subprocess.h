@@ -44,14 +44,28 @@ struct SpawnResult {
 // ("", ".", "bin") are not searched: they name a directory of whatever is being built,
 // whose files a Go module controls (Go refuses them too). The error carries
 // errc::no_such_file_or_directory or errc::permission_denied, and its message is the
-// reason ("No such file or directory", or that the program exists only through a
-// relative entry).
+// reason; a program that exists only through a relative entry is a FoundOnlyRelative.
 llvm::Expected<std::string> resolve_program(const std::string &name);
-inline constexpr std::string_view k_found_only_relative = "found only as";
+
+// resolve_program's error for a program found only through a relative PATH entry.
+class FoundOnlyRelative : public llvm::ErrorInfo<FoundOnlyRelative, llvm::StringError> {
+public:
+  using ErrorInfo::ErrorInfo;
+  static char ID;
+};
 
 // Spawns and waits. An error means the program could not be started: its message is the
 // reason (strerror text) and its error code the errno.
 llvm::Expected<SpawnResult> spawn_and_wait(const SpawnRequest &request);
+
+// An error of resolve_program or spawn_and_wait, taken apart for a diagnostic and an exit
+// status.
+struct RunError {
+  std::error_code code;
+  std::string reason;
+  bool found_only_relative = false;
+};
+RunError take_run_error(llvm::Error error);
 
 // Becomes `program` (execve: argv[0] first, `env` as NAME=value, no shell). Returns only
 // when that fails, with errno's error code.

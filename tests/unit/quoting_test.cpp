@@ -98,5 +98,19 @@ TEST_CASE("shell_quote: single quotes, and a quote inside closes, escapes and re
         Words{"/opt/my cc/gcc", "-m64"});
 }
 
+TEST_CASE("abbreviate: short values whole, long ones cut where a UTF-8 sequence starts") {
+  CHECK(abbreviate("") == "");
+  CHECK(abbreviate("abc", 3) == "abc");
+  CHECK(abbreviate("abcd", 3) == "abc[... 1 more bytes]");
+  CHECK(abbreviate(std::string(100000, 'x')) ==
+        std::string(100, 'x') + "[... 99900 more bytes]");
+  // "aé€" is a, c3 a9, e2 82 ac: a cut inside a sequence backs up to its first byte.
+  CHECK(abbreviate("a\xc3\xa9\xe2\x82\xac", 2) == "a[... 5 more bytes]");
+  CHECK(abbreviate("a\xc3\xa9\xe2\x82\xac", 4) == "a\xc3\xa9[... 3 more bytes]");
+  CHECK(abbreviate("a\xc3\xa9\xe2\x82\xac", 5) == "a\xc3\xa9[... 3 more bytes]");
+  // Bytes that are not UTF-8 are cut where the limit says (escape_control shows them).
+  CHECK(abbreviate("\xff\xff\xff", 2) == "\xff\xff[... 1 more bytes]");
+}
+
 } // namespace
 } // namespace portable_ld
