@@ -9,7 +9,7 @@
 //        -> verification (verify/) -> judgement (judge/) -> reproducer (link/reproducer.h)
 //        -> log record (link/log.h) -> exit status
 //
-// Five layers, one folder and one static library each, each using only those below it
+// Six layers, one folder and one static library each, each using only those below it
 // (tests/layers/check-layers.py holds them to it, and to this map). Every file, one line:
 //
 // support/   knows nothing of linking
@@ -33,11 +33,16 @@
 //   glibc_hazards.h       NSS, iconv and dlopen in a static glibc image, and in ld's warnings
 //   call_sites.h          direct calls to given addresses in x86 and arm64 machine code
 //   symbol_versions.h     GLIBC_2.34 as data: split, compare, newest per family
+//   library_exports.h     a shared library's defined symbols, version by version
 //   verdict_json.h        a verdict's JSON, apart so the readers need no JSON.h (fuzzer)
 // judge/     the only place violations are worded
 //   judge.h               Requirements, Violation, judge(): a verdict against what was asked
 //   portability_policy.h  manylinux-style presets and version and library limits
 //   judge_output.h        the one judgement step: verify, judge, report, remove
+// floor/     a glibc floor built at link time (PORTABLE_LD_GLIBC)
+//   glibc_stubs.h         stub libraries as text: symbols at their newest version up to
+//                         the floor, moved symbols in their old libraries, start-up shim
+//   glibc_floor.h         the stubs built with the backend, cached, and the link's arguments
 // link/      one link, before and after the backend
 //   config.h              settings: one table of keys, environment over file, parsed by row
 //   arguments.h           classification of a compiler-driver command line
@@ -61,9 +66,8 @@
 //
 // Room for what comes next: hazard detection belongs in verify/ (what a file contains)
 // and its wording in judge/; diagnosing a failed link from the linker's messages and the
-// libraries on the search path in link/ (beside backend_output.h); a glibc floor built
-// at link time (stub libraries from the host's libc) is a new folder between verify/
-// and link/, used by link_plan.h.
+// libraries on the search path in link/ (beside backend_output.h); what the glibc floor
+// rewrites or shims (renamed functions, stat before 2.33) in floor/.
 #pragma once
 
 #include <string>

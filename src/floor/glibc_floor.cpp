@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "floor/glibc_floor.h"
+#include "floor/glibc_stubs.h"
+#include "support/subprocess.h"
+#include "support/version.h"
+#include "support/xdg_paths.h"
+#include "verify/library_exports.h"
+
+#include <fmt/format.h>
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+
+namespace portable_ld {
+
+namespace {
+
+llvm::Error write_file(const std::string &path, std::string_view text) {
+  std::error_code error;
+  llvm::raw_fd_ostream out(path, error);
+  if (error) {
+    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                   error.message().c_str());
+  }
+  out << text;
+  out.close();
+  if (out.has_error()) {
+    return llvm::createStringError(out.error(), "cannot write '%s': %s", path.c_str(),
+                                   out.error().message().c_str());
+  }
+  return llvm::Error::success();
+}
+
+// Runs the backend with `args` after its own words; an error carries its stderr.
+llvm::Error run_backend(const std::string &program, const std::vector<std::string> &backend,
+                        const std::vector<std::string> &args, std::string_view what) {
+  std::vector<std::string> argv = backend;
+  argv.insert(argv.end(), args.begin(), args.end());
+  int status = 0;
+  llvm::Expected<std::string> output =
+      run_capturing_stdout(program, argv, {}, status, StderrMode::Capture);
+  if (!output) {
+    return output.takeError();
+  }
+  if (status != 0) {
+    return llvm::createStringError(std::errc::io_error, "%s failed: '%s' exited %d",
+                                   std::string(what).c_str(), program.c_str(), status);
+  }
+  return llvm::Error::success();
+}
+
+// The directory of the host's libc.so.6, as the backend finds it.
+llvm::Expected<std::string> host_library_directory(const std::string &program,
+                                                   const std::vector<std::string> &backend) {
+  std::vector<std::string> argv = backend;
+  argv.push_back("-print-file-name=libc.so.6");
+  int status = 0;
+  llvm::Expected<std::string> output =
+      run_capturing_stdout(program, argv, {}, status, StderrMode::Capture);
+  if (!output) {
+    return output.takeError();
+  }
+  llvm::SmallString<256> path(llvm::StringRef(*output).trim());
+  if (status != 0 || !llvm::sys::path::is_absolute(path) || !llvm::sys::fs::exists(path)) {
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "'%s' does not find libc.so.6 (-print-file-name)",
+                                   program.c_str());
+  }
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real)) {
+    real = path;
+  }
+  return llvm::sys::path::parent_path(real).str();
+}
+
+// The cache key: the floor, portable-ld's version, and each host library's path, size
+// and modification time (a glibc update changes them).
+std::string cache_key(std::string_view floor, const std::string &directory,
+                      const std::vector<std::string> &libraries) {
+  std::string identity = fmt::format("{}\n{}\n", floor, k_version);
+  for (const std::string &library : libraries) {
+    std::string path = directory + "/" + library;
+    llvm::sys::fs::file_status status;
+    if (!llvm::sys::fs::status(path, status)) {
+      identity += fmt::format(
+          "{} {} {}\n", path, status.getSize(),
+          status.getLastModificationTime().time_since_epoch().count());
+    }
+  }
+  return fmt::format("{:016x}", llvm::xxHash64(identity));
+}
+
+std::string linker_script_path(const std::string &directory, const std::string &file) {
+  return "\"" + directory + "/" + file + "\"";
+}
+
+// The stubs, the linker scripts and the shim, built into `work`, whose files name
+// themselves by `final_directory` (where `work` will be renamed to).
+llvm::Error build_floor(std::string_view floor, const std::string &program,
+                        const std::vector<std::string> &backend,
+                        const std::string &host_directory,
+                        const std::vector<std::string> &libraries, const std::string &work,
+                        const std::string &final_directory) {
+  std::vector<LibraryExports> host;
+  for (const std::string &library : libraries) {
+    llvm::Expected<LibraryExports> exports =
+        read_library_exports(host_directory + "/" + library);
+    if (!exports) {
+      return exports.takeError();
+    }
+    if (exports->soname.empty()) {
+      exports->soname = library;
+    }
+    host.push_back(std::move(*exports));
+  }
+  for (const StubLibrary &stub : plan_glibc_stubs(host, floor)) {
+    std::string base = work + "/" + stub.soname;
+    if (llvm::Error error = write_file(base + ".s", stub.assembly)) {
+      return error;
+    }
+    if (llvm::Error error = write_file(base + ".map", stub.version_script)) {
+      return error;
+    }
+    if (llvm::Error error = run_backend(
+            program, backend,
+            {"-shared", "-nostdlib", "-o", base, base + ".s", "-Wl,--version-script=" + base + ".map",
+             "-Wl,-soname," + stub.soname},
+            "building the stub of " + stub.soname)) {
+      return error;
+    }
+  }
+  // The names -lc, -lm, ... find first: scripts that name the stubs. libc.so also
+  // brings the host's libc_nonshared.a, and the old homes of the symbols glibc 2.34 moved
+  // into libc.so.6, each linked only when the program uses one of its symbols.
+  const std::string &loader = libraries.back();
+  std::string libc = fmt::format(
+      "/* portable-ld: glibc floor {} */\nGROUP ( {} \"{}/libc_nonshared.a\" AS_NEEDED ( {} ",
+      floor, linker_script_path(final_directory, "libc.so.6"), host_directory,
+      linker_script_path(final_directory, loader));
+  for (const char *moved : {"libpthread.so.0", "libdl.so.2", "librt.so.1", "libutil.so.1",
+                            "libanl.so.1"}) {
+    libc += linker_script_path(final_directory, moved) + " ";
+  }
+  libc += ") )\n";
+  if (llvm::Error error = write_file(work + "/libc.so", libc)) {
+    return error;
+  }
+  for (const std::string &library : libraries) {
+    llvm::StringRef name = library;
+    if (!name.startswith("lib") || name == "libc.so.6") {
+      continue;
+    }
+    std::string script = name.substr(0, name.find(".so")).str() + ".so";
+    if (llvm::Error error =
+            write_file(work + "/" + script,
+                       fmt::format("INPUT ( {} )\n", linker_script_path(final_directory, library)))) {
+      return error;
+    }
+  }
+  if (glibc_floor_below_merge(floor)) {
+    std::string source = work + "/portable-ld-start.c";
+    if (llvm::Error error = write_file(source, glibc_start_up_source())) {
+      return error;
+    }
+    if (llvm::Error error =
+            run_backend(program, backend,
+                        {"-c", "-O2", "-fPIC", "-o", work + "/portable-ld-start.o", source},
+                        "building the start-up shim")) {
+      return error;
+    }
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<GlibcFloor> prepare_glibc_floor(std::string_view floor, const std::string &program,
+                                               const std::vector<std::string> &backend) {
+  llvm::Expected<std::string> host_directory = host_library_directory(program, backend);
+  if (!host_directory) {
+    return host_directory.takeError();
+  }
+  llvm::Expected<LibraryExports> libc = read_library_exports(*host_directory + "/libc.so.6");
+  if (!libc) {
+    return libc.takeError();
+  }
+  std::vector<std::string> libraries = glibc_floor_libraries(libc->machine);
+  std::optional<std::string> root = xdg_path(XdgDirectory::Cache, "glibc-floor");
+  if (!root) {
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "no cache directory for the glibc floor's stubs (set "
+                                   "XDG_CACHE_HOME or HOME to an absolute path)");
+  }
+  GlibcFloor result;
+  result.directory =
+      fmt::format("{}/{}-{}", *root, floor, cache_key(floor, *host_directory, libraries));
+  if (glibc_floor_below_merge(floor)) {
+    result.start_up = result.directory + "/portable-ld-start.o";
+  }
+  if (llvm::sys::fs::exists(result.directory + "/libc.so")) {
+    return result;
+  }
+  if (std::error_code error = llvm::sys::fs::create_directories(*root)) {
+    return llvm::createStringError(error, "cannot create '%s': %s", root->c_str(),
+                                   error.message().c_str());
+  }
+  llvm::SmallString<256> work;
+  if (std::error_code error =
+          llvm::sys::fs::createUniqueDirectory(*root + "/building", work)) {
+    return llvm::createStringError(error, "cannot create a directory in '%s': %s",
+                                   root->c_str(), error.message().c_str());
+  }
+  llvm::Error built = build_floor(floor, program, backend, *host_directory, libraries,
+                                  std::string(work), result.directory);
+  if (!built) {
+    // Another link may have finished first: its directory is as good as ours.
+    if (std::error_code error = llvm::sys::fs::rename(work, result.directory);
+        error && !llvm::sys::fs::exists(result.directory + "/libc.so")) {
+      built = llvm::createStringError(error, "cannot rename '%s' to '%s': %s", work.c_str(),
+                                      result.directory.c_str(), error.message().c_str());
+    }
+  }
+  if (llvm::sys::fs::exists(work)) {
+    llvm::sys::fs::remove_directories(work);
+  }
+  if (built) {
+    return built;
+  }
+  return result;
+}
+
+std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor) {
+  return {"-L" + floor.directory};
+}
+
+std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor) {
+  if (floor.start_up.empty()) {
+    return {};
+  }
+  return {floor.start_up, "-Wl,--wrap=__libc_start_main"};
+}
+
+} // namespace portable_ld
