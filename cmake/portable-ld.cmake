@@ -3,10 +3,12 @@
 # wraps compiles.
 #
 #   cmake -S . -B build --toolchain <prefix>/share/portable-ld/portable-ld.cmake \
-#         [-DPORTABLE_LD_STATIC=ON] [-DPORTABLE_LD_LOG=/abs/links.jsonl]
+#         [-DPORTABLE_LD_STATIC=ON] [-DPORTABLE_LD_GLIBC=2.28] [-DPORTABLE_LD_LOG=/abs/links.jsonl]
 #
 # Cache variables:
 #   PORTABLE_LD_STATIC           every final link must be static (default OFF)
+#   PORTABLE_LD_GLIBC            dynamic programs are made for this glibc or newer, e.g. 2.28
+#                                (docs/glibc-floor.md; default: the host's)
 #   PORTABLE_LD_LOG              absolute path of the JSON-lines log (default: portable-ld's)
 #   PORTABLE_LD_CHAIN_TOOLCHAIN  another toolchain file (compilers, sysroot) read first
 #   PORTABLE_LD_EXECUTABLE       the portable-ld binary (default: the one beside this file)
@@ -19,7 +21,8 @@ endif()
 
 # try_compile projects read this file again; these make the settings reach them.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES
-  PORTABLE_LD_STATIC PORTABLE_LD_LOG PORTABLE_LD_CHAIN_TOOLCHAIN PORTABLE_LD_EXECUTABLE)
+  PORTABLE_LD_STATIC PORTABLE_LD_GLIBC PORTABLE_LD_LOG PORTABLE_LD_CHAIN_TOOLCHAIN
+  PORTABLE_LD_EXECUTABLE)
 
 if(NOT PORTABLE_LD_EXECUTABLE)
   find_program(PORTABLE_LD_EXECUTABLE portable-ld
@@ -34,6 +37,9 @@ endif()
 set(_portable_ld_launcher "${PORTABLE_LD_EXECUTABLE}" --launcher)
 if(PORTABLE_LD_STATIC)
   list(APPEND _portable_ld_launcher --static)
+endif()
+if(DEFINED PORTABLE_LD_GLIBC AND NOT PORTABLE_LD_GLIBC STREQUAL "")
+  list(APPEND _portable_ld_launcher "--glibc=${PORTABLE_LD_GLIBC}")
 endif()
 if(DEFINED PORTABLE_LD_LOG AND NOT PORTABLE_LD_LOG STREQUAL "")
   list(APPEND _portable_ld_launcher "--log=${PORTABLE_LD_LOG}")

@@ -4,6 +4,7 @@
 // the log record and returns its documented exit code.
 #include "cli/cli.h"
 
+#include "floor/glibc_floor.h"
 #include "judge/judge_output.h"
 #include "link/arguments.h"
 #include "link/backend_output.h"
@@ -14,9 +15,11 @@
 #include "link/log.h"
 #include "link/reproducer.h"
 #include "link/response_file.h"
+#include "link/undefined_references.h"
 #include "support/diagnostics.h"
 #include "support/quoting.h"
 #include "support/subprocess.h"
+#include "verify/symbol_versions.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -72,6 +75,10 @@ private:
   std::vector<PkgConfigAnswer> pkg_config_answers(const std::vector<std::string> &needing);
   void choose_linker_for_gold(const std::string &program, const Invocation &invocation,
                               LinkPlan &plan);
+  std::optional<Outcome> use_glibc_floor(const std::string &program,
+                                         const Invocation &invocation, LinkPlan &plan);
+  std::optional<Outcome> explain_floor_failure(const LinkPlan &plan, int code,
+                                               const std::string &linker_output);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
                                                  TemporaryFile &response_file);
   Outcome become_backend(const std::string &program, const LinkPlan &plan);
@@ -95,6 +102,7 @@ private:
   Config m_config;
   Diagnostics m_diagnostics;
   InvocationRecord m_record;
+  std::optional<GlibcFloor> m_glibc_floor; // PORTABLE_LD_GLIBC's stubs, once prepared
 };
 
 // argv -> invocation -> backend -> plan -> run -> explain a failure or verify -> log.
@@ -118,6 +126,11 @@ int Wrapper::run() {
   m_record.changes = plan->changes;
   if (plan->becomes_backend) {
     return finish(become_backend(program, *plan), nullptr, nullptr);
+  }
+  if (wants_glibc_floor(invocation, *plan, m_config)) {
+    if (std::optional<Outcome> failed = use_glibc_floor(program, invocation, *plan)) {
+      return finish(*failed, nullptr, nullptr);
+    }
   }
   TemporaryFile response_file;
   if (std::optional<Outcome> failed = write_own_response_file(*plan, response_file)) {
@@ -232,6 +245,74 @@ void Wrapper::choose_linker_for_gold(const std::string &program, const Invocatio
   }
 }
 
+// PORTABLE_LD_GLIBC: the link runs against the floor's stubs (made on first use).
+std::optional<Outcome> Wrapper::use_glibc_floor(const std::string &program,
+                                                const Invocation &invocation, LinkPlan &plan) {
+  const std::string &floor = *m_config.glibc_floor;
+  llvm::Expected<GlibcFloor> prepared = prepare_glibc_floor(floor, program, m_config.backend);
+  if (!prepared) {
+    RunError error = take_run_error(prepared.takeError());
+    bool unsupported = error.code == std::errc::not_supported;
+    return fail(unsupported ? k_exit_usage : k_exit_internal, Result::Error,
+                fmt::format("glibc floor {}: {}", floor, error.reason),
+                unsupported ? "unset PORTABLE_LD_GLIBC for this backend, or use a backend for "
+                              "amd64 or arm64 (e.g. x86_64-linux-gnu-gcc, aarch64-linux-gnu-gcc)"
+                            : "check that the backend links ordinary programs ('" +
+                                  m_config.backend[0] +
+                                  " hello.c'); the stubs are built with it");
+  }
+  // A shared library has no start-up of its own.
+  std::vector<std::string> trailing = invocation.product == Product::SharedLibrary
+                                          ? std::vector<std::string>()
+                                          : glibc_floor_trailing_args(*prepared);
+  add_glibc_floor(plan, invocation, floor, glibc_floor_leading_args(*prepared), trailing);
+  m_record.changes = plan.changes;
+  m_record.glibc_floor = floor;
+  m_glibc_floor = std::move(*prepared);
+  return std::nullopt;
+}
+
+// A link against the floor's stubs that failed on symbols only newer glibc versions have:
+// name each, with its version.
+std::optional<Outcome> Wrapper::explain_floor_failure(const LinkPlan &plan, int code,
+                                                      const std::string &linker_output) {
+  std::vector<UndefinedReference> references = undefined_references(linker_output);
+  std::vector<std::string> symbols;
+  for (const UndefinedReference &reference : references) {
+    symbols.push_back(reference.symbol);
+  }
+  std::vector<SymbolAboveFloor> above = symbols_above_floor(*m_glibc_floor, symbols);
+  if (above.empty()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> notes;
+  std::string newest = m_glibc_floor->floor;
+  for (const SymbolAboveFloor &symbol : above) {
+    std::string from;
+    for (const UndefinedReference &reference : references) {
+      if (reference.symbol == symbol.symbol && !reference.from.empty()) {
+        from = fmt::format(" (used by '{}')", reference.from);
+        break;
+      }
+    }
+    notes.push_back(fmt::format("{} needs {}, newer than the floor {}{}", symbol.symbol,
+                                symbol.version, m_glibc_floor->floor, from));
+    std::string_view version = split_symbol_version(symbol.version).version;
+    if (compare_versions(version, newest) > 0) {
+      newest = std::string(version);
+    }
+  }
+  return fail(code, Result::BackendFailed,
+              fmt::format("glibc floor {}: the link needs {} newer than the floor",
+                          m_glibc_floor->floor,
+                          above.size() == 1 ? "a symbol" : std::to_string(above.size()) + " symbols"),
+              fmt::format("raise PORTABLE_LD_GLIBC to {}, or keep these functions out of the "
+                          "program built for older systems (for Go, a build tag or a pure-Go "
+                          "replacement)",
+                          newest),
+              notes);
+}
+
 std::optional<Outcome> Wrapper::write_own_response_file(const LinkPlan &plan,
                                                         TemporaryFile &response_file) {
   if (!plan.own_response_file) {
@@ -282,6 +363,11 @@ Outcome Wrapper::explain_failure(const std::string &program, const Invocation &i
       remove_cut_short_output(*plan.output, status.signal);
     }
     return {code, Result::BackendFailed};
+  }
+  if (m_glibc_floor) {
+    if (std::optional<Outcome> explained = explain_floor_failure(plan, code, linker_output)) {
+      return *explained;
+    }
   }
   if (plan.no_linker_for_gold) {
     return fail(code, Result::BackendFailed,
@@ -541,7 +627,7 @@ int run_wrapper(const std::vector<std::string> &argv, Config config) {
 namespace {
 
 void print_launcher_help() {
-  fmt::print(R"(USAGE: portable-ld --launcher [--static] [--log=PATH] DRIVER [arguments...]
+  fmt::print(R"(USAGE: portable-ld --launcher [--static] [--glibc=VERSION] [--log=PATH] DRIVER [arguments...]
 
 Runs the compiler driver DRIVER (cc, c++, ...) with the arguments, as the wrapper runs
 its backend: DRIVER takes PORTABLE_LD_CC's place for this call, final links are
@@ -549,6 +635,8 @@ verified and logged, and the other settings apply as usual.
 
 OPTIONS (before DRIVER):
   --static      final links must be static (log static_source: launcher)
+  --glibc=VERSION  final links of dynamic programs are made for this glibc or newer,
+                as PORTABLE_LD_GLIBC (docs/glibc-floor.md)
   --log=PATH    log to PATH instead of PORTABLE_LD_LOG: an absolute path, - for
                 standard error, or off
   --help        print this help
@@ -573,6 +661,13 @@ int run_launcher(const std::vector<std::string> &argv) {
     }
     if (option == "--static") {
       options.static_request = true;
+    } else if (option.consume_front("--glibc=")) {
+      Config probe;
+      if (llvm::Error error = set_glibc_floor(probe, option.str(), "--glibc")) {
+        diagnostics.error("{}", llvm::toString(std::move(error)));
+        return k_exit_usage;
+      }
+      options.glibc_floor = option.str();
     } else if (option.consume_front("--log=")) {
       llvm::Expected<std::optional<std::string>> log = parse_log_value(option.str(), "--log");
       if (!log) {
@@ -581,14 +676,16 @@ int run_launcher(const std::vector<std::string> &argv) {
       }
       options.log = std::move(*log);
     } else {
-      diagnostics.error("'{}' is not a launcher option (they are --static, --log=PATH and --help)",
+      diagnostics.error("'{}' is not a launcher option (they are --static, --glibc=VERSION, "
+                        "--log=PATH and --help)",
                         argv[i]);
       return k_exit_usage;
     }
   }
   if (i >= argv.size()) {
     diagnostics.error("--launcher needs the compiler driver to run");
-    diagnostics.hint("usage: portable-ld --launcher [--static] [--log=PATH] DRIVER ARGS... "
+    diagnostics.hint("usage: portable-ld --launcher [--static] [--glibc=VERSION] [--log=PATH] "
+                     "DRIVER ARGS... "
                      "(CMake: CMAKE_CXX_LINKER_LAUNCHER=\"portable-ld;--launcher\")");
     return k_exit_usage;
   }

@@ -5,10 +5,16 @@
 #include "support/version.h"
 #include "support/xdg_paths.h"
 #include "verify/library_exports.h"
+#include "verify/symbol_versions.h"
+
+#include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Object/ArchiveWriter.h"
+#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
@@ -16,6 +22,9 @@
 namespace portable_ld {
 
 namespace {
+
+// In the floor's directory: the members of glibc_compat_members().
+constexpr std::string_view k_compat_archive = "libportable-ld-compat.a";
 
 llvm::Error write_file(const std::string &path, std::string_view text) {
   std::error_code error;
@@ -33,22 +42,38 @@ llvm::Error write_file(const std::string &path, std::string_view text) {
   return llvm::Error::success();
 }
 
-// Runs the backend with `args` after its own words; an error carries its stderr.
-llvm::Error run_backend(const std::string &program, const std::vector<std::string> &backend,
-                        const std::vector<std::string> &args, std::string_view what) {
+// Runs the backend with `args` after its own words; an error carries the first line of
+// its stderr.
+llvm::Error build_with_backend(const std::string &program, const std::vector<std::string> &backend,
+                               const std::vector<std::string> &args, std::string_view what) {
   std::vector<std::string> argv = backend;
   argv.insert(argv.end(), args.begin(), args.end());
-  int status = 0;
-  llvm::Expected<std::string> output =
-      run_capturing_stdout(program, argv, {}, status, StderrMode::Capture);
-  if (!output) {
-    return output.takeError();
+  llvm::Expected<SpawnResult> spawned =
+      spawn_and_wait({program, argv, current_environment(), StderrMode::Capture});
+  if (!spawned) {
+    return spawned.takeError();
   }
-  if (status != 0) {
-    return llvm::createStringError(std::errc::io_error, "%s failed: '%s' exited %d",
-                                   std::string(what).c_str(), program.c_str(), status);
+  if (int code = spawned->status.shell_code(); code != 0) {
+    llvm::StringRef said = llvm::StringRef(spawned->captured_stderr).trim().split('\n').first;
+    return llvm::createStringError(std::errc::io_error, "%s failed: '%s' exited %d%s%s",
+                                   std::string(what).c_str(), program.c_str(), code,
+                                   said.empty() ? "" : ": ", said.str().c_str());
   }
   return llvm::Error::success();
+}
+
+// Build directories that a killed link left (over an hour old) go.
+void remove_stale_builds(const std::string &root) {
+  std::error_code error;
+  auto now = std::chrono::system_clock::now();
+  for (llvm::sys::fs::directory_iterator it(root, error), end; !error && it != end;
+       it.increment(error)) {
+    llvm::ErrorOr<llvm::sys::fs::basic_file_status> status = it->status();
+    if (llvm::sys::path::filename(it->path()).startswith("building-") && status &&
+        now - status->getLastModificationTime() > std::chrono::hours(1)) {
+      llvm::sys::fs::remove_directories(it->path());
+    }
+  }
 }
 
 // The directory of the host's libc.so.6, as the backend finds it.
@@ -75,11 +100,14 @@ llvm::Expected<std::string> host_library_directory(const std::string &program,
   return llvm::sys::path::parent_path(real).str();
 }
 
-// The cache key: the floor, portable-ld's version, and each host library's path, size
-// and modification time (a glibc update changes them).
+// The cache key: the floor, portable-ld's version and compatibility sources, and each
+// host library's path, size and modification time (a glibc update changes them).
 std::string cache_key(std::string_view floor, const std::string &directory,
                       const std::vector<std::string> &libraries) {
   std::string identity = fmt::format("{}\n{}\n", floor, k_version);
+  for (const CompatMember &member : glibc_compat_members(floor)) {
+    identity += member.source;
+  }
   for (const std::string &library : libraries) {
     std::string path = directory + "/" + library;
     llvm::sys::fs::file_status status;
@@ -123,7 +151,7 @@ llvm::Error build_floor(std::string_view floor, const std::string &program,
     if (llvm::Error error = write_file(base + ".map", stub.version_script)) {
       return error;
     }
-    if (llvm::Error error = run_backend(
+    if (llvm::Error error = build_with_backend(
             program, backend,
             {"-shared", "-nostdlib", "-o", base, base + ".s", "-Wl,--version-script=" + base + ".map",
              "-Wl,-soname," + stub.soname},
@@ -131,16 +159,51 @@ llvm::Error build_floor(std::string_view floor, const std::string &program,
       return error;
     }
   }
+  // The compatibility archive: each member compiled with the backend, so the host's
+  // headers define the structures it fills.
+  std::vector<llvm::NewArchiveMember> members;
+  for (const CompatMember &member : glibc_compat_members(floor)) {
+    std::string source = work + "/" + std::string(member.name) + ".c";
+    std::string object = work + "/" + std::string(member.name) + ".o";
+    if (llvm::Error error = write_file(source, member.source)) {
+      return error;
+    }
+    if (llvm::Error error =
+            // C even when the backend is a C++ driver (portable-ld++).
+            build_with_backend(program, backend, {"-x", "c", "-c", "-O2", "-fPIC", "-o", object, source},
+                        fmt::format("building {} for the floor", member.symbols))) {
+      return error;
+    }
+    llvm::Expected<llvm::NewArchiveMember> archived =
+        llvm::NewArchiveMember::getFile(object, /*Deterministic=*/true);
+    if (!archived) {
+      return archived.takeError();
+    }
+    members.push_back(std::move(*archived));
+  }
+  if (!members.empty()) {
+    if (llvm::Error error =
+            llvm::writeArchive(work + "/" + std::string(k_compat_archive), members,
+                               /*WriteSymtab=*/true, llvm::object::Archive::K_GNU,
+                               /*Deterministic=*/true, /*Thin=*/false)) {
+      return error;
+    }
+  }
   // The names -lc, -lm, ... find first: scripts that name the stubs. libc.so also
-  // brings the host's libc_nonshared.a, and the old homes of the symbols glibc 2.34 moved
-  // into libc.so.6, each linked only when the program uses one of its symbols.
+  // brings the host's libc_nonshared.a, the compatibility archive (searched with libc,
+  // so that libgcc_eh.a's and libstdc++.a's references find it too), and the old homes
+  // of the symbols glibc 2.34 moved into libc.so.6, each linked only when the program
+  // uses one of its symbols.
   const std::string &loader = libraries.back();
   std::string libc = fmt::format(
-      "/* portable-ld: glibc floor {} */\nGROUP ( {} \"{}/libc_nonshared.a\" AS_NEEDED ( {} ",
-      floor, linker_script_path(final_directory, "libc.so.6"), host_directory,
-      linker_script_path(final_directory, loader));
+      "/* portable-ld: glibc floor {} */\nGROUP ( {} \"{}/libc_nonshared.a\" ", floor,
+      linker_script_path(final_directory, "libc.so.6"), host_directory);
+  if (!members.empty()) {
+    libc += linker_script_path(final_directory, std::string(k_compat_archive)) + " ";
+  }
+  libc += "AS_NEEDED ( " + linker_script_path(final_directory, loader) + " ";
   for (const char *moved : {"libpthread.so.0", "libdl.so.2", "librt.so.1", "libutil.so.1",
-                            "libanl.so.1"}) {
+                            "libanl.so.1", "libresolv.so.2"}) {
     libc += linker_script_path(final_directory, moved) + " ";
   }
   libc += ") )\n";
@@ -159,18 +222,6 @@ llvm::Error build_floor(std::string_view floor, const std::string &program,
       return error;
     }
   }
-  if (glibc_floor_below_merge(floor)) {
-    std::string source = work + "/portable-ld-start.c";
-    if (llvm::Error error = write_file(source, glibc_start_up_source())) {
-      return error;
-    }
-    if (llvm::Error error =
-            run_backend(program, backend,
-                        {"-c", "-O2", "-fPIC", "-o", work + "/portable-ld-start.o", source},
-                        "building the start-up shim")) {
-      return error;
-    }
-  }
   return llvm::Error::success();
 }
 
@@ -182,11 +233,21 @@ llvm::Expected<GlibcFloor> prepare_glibc_floor(std::string_view floor, const std
   if (!host_directory) {
     return host_directory.takeError();
   }
-  llvm::Expected<LibraryExports> libc = read_library_exports(*host_directory + "/libc.so.6");
-  if (!libc) {
-    return libc.takeError();
+  // The loader's name says the architecture without reading libc.so.6 (2 MB) on every
+  // link; a stub build reads it anyway.
+  unsigned machine = 0;
+  if (llvm::sys::fs::exists(*host_directory + "/ld-linux-x86-64.so.2")) {
+    machine = llvm::ELF::EM_X86_64;
+  } else if (llvm::sys::fs::exists(*host_directory + "/ld-linux-aarch64.so.1")) {
+    machine = llvm::ELF::EM_AARCH64;
+  } else {
+    return llvm::createStringError(
+        std::errc::not_supported,
+        "the backend's glibc in '%s' is not for amd64 or arm64 (no ld-linux-x86-64.so.2 or "
+        "ld-linux-aarch64.so.1 there): glibc floors are made for those two",
+        host_directory->c_str());
   }
-  std::vector<std::string> libraries = glibc_floor_libraries(libc->machine);
+  std::vector<std::string> libraries = glibc_floor_libraries(machine);
   std::optional<std::string> root = xdg_path(XdgDirectory::Cache, "glibc-floor");
   if (!root) {
     return llvm::createStringError(std::errc::no_such_file_or_directory,
@@ -194,11 +255,12 @@ llvm::Expected<GlibcFloor> prepare_glibc_floor(std::string_view floor, const std
                                    "XDG_CACHE_HOME or HOME to an absolute path)");
   }
   GlibcFloor result;
+  result.floor = std::string(floor);
+  result.host_directory = *host_directory;
+  result.libraries = libraries;
   result.directory =
       fmt::format("{}/{}-{}", *root, floor, cache_key(floor, *host_directory, libraries));
-  if (glibc_floor_below_merge(floor)) {
-    result.start_up = result.directory + "/portable-ld-start.o";
-  }
+  result.start_up_wrapped = glibc_floor_below_merge(floor);
   if (llvm::sys::fs::exists(result.directory + "/libc.so")) {
     return result;
   }
@@ -206,6 +268,7 @@ llvm::Expected<GlibcFloor> prepare_glibc_floor(std::string_view floor, const std
     return llvm::createStringError(error, "cannot create '%s': %s", root->c_str(),
                                    error.message().c_str());
   }
+  remove_stale_builds(*root);
   llvm::SmallString<256> work;
   if (std::error_code error =
           llvm::sys::fs::createUniqueDirectory(*root + "/building", work)) {
@@ -231,15 +294,55 @@ llvm::Expected<GlibcFloor> prepare_glibc_floor(std::string_view floor, const std
   return result;
 }
 
+std::vector<SymbolAboveFloor> symbols_above_floor(const GlibcFloor &floor,
+                                                  const std::vector<std::string> &symbols) {
+  std::vector<SymbolAboveFloor> above;
+  std::vector<LibraryExports> host;
+  for (const std::string &library : floor.libraries) {
+    llvm::Expected<LibraryExports> exports =
+        read_library_exports(floor.host_directory + "/" + library);
+    if (!exports) {
+      llvm::consumeError(exports.takeError());
+      continue;
+    }
+    host.push_back(std::move(*exports));
+  }
+  for (const std::string &symbol : symbols) {
+    std::optional<SymbolAboveFloor> oldest;
+    bool within = false;
+    for (const LibraryExports &library : host) {
+      for (const ExportedSymbol &exported : library.symbols) {
+        if (exported.name != symbol) {
+          continue;
+        }
+        SymbolVersion version = split_symbol_version(exported.version);
+        if (version.family != "GLIBC" || !is_numeric_version(version.version)) {
+          continue;
+        }
+        if (compare_versions(version.version, floor.floor) <= 0) {
+          within = true;
+        } else if (!oldest || compare_versions(version.version,
+                                               split_symbol_version(oldest->version).version) < 0) {
+          oldest = SymbolAboveFloor{symbol, exported.version, library.soname};
+        }
+      }
+    }
+    if (oldest && !within) {
+      above.push_back(std::move(*oldest));
+    }
+  }
+  return above;
+}
+
 std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor) {
   return {"-L" + floor.directory};
 }
 
 std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor) {
-  if (floor.start_up.empty()) {
+  if (!floor.start_up_wrapped) {
     return {};
   }
-  return {floor.start_up, "-Wl,--wrap=__libc_start_main"};
+  return {"-Wl,--wrap=__libc_start_main"};
 }
 
 } // namespace portable_ld

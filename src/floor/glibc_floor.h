@@ -14,8 +14,11 @@
 namespace portable_ld {
 
 struct GlibcFloor {
-  std::string directory; // the stubs, and libc.so, libm.so, ... scripts naming them
-  std::string start_up;  // the start-up shim's object below 2.34, else empty
+  std::string floor;                  // "2.28"
+  std::string directory;              // the stubs, and libc.so, libm.so, ... naming them
+  bool start_up_wrapped = false;      // below 2.34: __libc_start_main goes through the shim
+  std::string host_directory;         // where the host's libraries are
+  std::vector<std::string> libraries; // their SONAMEs (glibc_floor_libraries())
 };
 
 // The floor's stubs for the host libraries `backend` (argv before the link's arguments;
@@ -25,8 +28,19 @@ struct GlibcFloor {
 llvm::Expected<GlibcFloor> prepare_glibc_floor(std::string_view floor, const std::string &program,
                                                const std::vector<std::string> &backend);
 
+// A symbol the floor cannot give: the host's glibc defines it, only in newer versions.
+struct SymbolAboveFloor {
+  std::string symbol;  // "getrandom"
+  std::string version; // its oldest version, "GLIBC_2.25"
+  std::string library; // "libc.so.6"
+};
+// Those of `symbols` (a failed link's undefined references) that are above the floor, in
+// the order given; the others are not the floor's doing.
+std::vector<SymbolAboveFloor> symbols_above_floor(const GlibcFloor &floor,
+                                                  const std::vector<std::string> &symbols);
+
 // What a final link adds for `floor`: the stub directory ahead of every other (-L), and
-// the start-up shim with its --wrap.
+// below 2.34 (executables) the --wrap that sends start-up through the shim.
 std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor);
 std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor);
 

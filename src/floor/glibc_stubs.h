@@ -36,13 +36,26 @@ std::vector<StubLibrary> plan_glibc_stubs(const std::vector<LibraryExports> &hos
                                           std::string_view floor);
 
 // Below 2.34 (glibc's merge of libpthread and the others into libc, and its new start-up
-// ABI): moved symbols go to their old libraries, and the start-up shim is needed.
+// ABI): moved symbols go to their old libraries, and start-up goes through the shim.
 bool glibc_floor_below_merge(std::string_view floor);
 
-// The start-up shim for floors below 2.34, as C: glibc 2.34's crt1.o passes no init
-// function to __libc_start_main, and an older glibc's then runs no constructors. The
-// shim wraps that call (-Wl,--wrap=__libc_start_main) and passes one that runs _init and
-// the .init_array, as the crt1.o of those glibc versions did through __libc_csu_init.
-std::string_view glibc_start_up_source();
+// One member of the floor's compatibility archive, as C: a function or variable that the
+// host's static libraries (libstdc++.a, libgcc_eh.a) or start-up code use and that glibc
+// gained only after the floor. The archive is searched with libc, so a member is linked
+// only where something uses it.
+struct CompatMember {
+  std::string_view name;    // file stem, "dl-find-object"
+  std::string_view symbols; // what it defines, for docs and tests: "_dl_find_object"
+  std::string_view source;  // C, compiled with the host's headers
+};
+// The members a floor needs: the start-up shim below 2.34 (glibc 2.34's crt1.o passes no
+// init function to __libc_start_main, and an older glibc's then runs no constructors: the
+// shim wraps the call, -Wl,--wrap=__libc_start_main, and passes one that runs _init and
+// .init_array, as those versions' __libc_csu_init did) and the resolver functions under
+// their 2.34 names (res_search, calling libresolv's __res_search) below 2.34; stat,
+// fstat, lstat, fstatat, mknod, mknodat (and the 64 forms) through __xstat and its kin
+// below 2.33; fcntl64 below 2.28; __libc_single_threaded below 2.32; _dl_find_object
+// below 2.35; arc4random below 2.36.
+std::vector<CompatMember> glibc_compat_members(std::string_view floor);
 
 } // namespace portable_ld

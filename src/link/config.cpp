@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "support/quoting.h"
+#include "verify/symbol_versions.h"
 #include "support/regular_file.h"
 #include "support/xdg_paths.h"
 
@@ -187,6 +188,10 @@ llvm::Error apply_allow_libs(Config &config, const RawValue &raw) {
   return set_allowed_libs(config.portability, raw.value, raw.origin);
 }
 
+llvm::Error apply_glibc(Config &config, const RawValue &raw) {
+  return set_glibc_floor(config, raw.value, raw.origin);
+}
+
 // The one table of settings: config-file key, environment variable, value syntax,
 // meaning (for --help), and how a value applies to the Config. Rows apply in this order.
 // PORTABLE_LD_CONFIG names the file itself and so is environment-only.
@@ -213,6 +218,7 @@ constexpr Setting k_settings[] = {
   {"max_cxxabi",  "PORTABLE_LD_MAX_CXXABI",  "VERSION", "... at most this CXXABI_ version (libstdc++), e.g. 1.3.7", apply_max_version<k_cxxabi>},
   {"max_gcc",     "PORTABLE_LD_MAX_GCC",     "VERSION", "... at most this GCC_ version (libgcc_s), e.g. 4.8.0", apply_max_version<k_gcc>},
   {"allow_libs",  "PORTABLE_LD_ALLOW_LIBS",  "LIBS",    "dynamic outputs may need only these libraries (comma-separated sonames), besides a preset's", apply_allow_libs},
+  {"glibc",       "PORTABLE_LD_GLIBC",       "VERSION", "final links of dynamic ELF programs and libraries are built for this glibc or newer (stub libraries from the host's glibc; amd64 and arm64), and verified against it, e.g. 2.28 (default: the host's)", apply_glibc},
 };
 // clang-format on
 constexpr const char *k_config_env = "PORTABLE_LD_CONFIG";
@@ -434,6 +440,29 @@ void apply_program_name(Config &config, const std::string &argv0) {
   }
 }
 
+llvm::Error set_glibc_floor(Config &config, const std::string &value,
+                            const std::string &origin) {
+  std::string floor = llvm::StringRef(value).trim().str();
+  if (llvm::StringRef(floor).startswith("GLIBC_")) {
+    floor = floor.substr(6);
+  }
+  if (!is_numeric_version(floor) || !llvm::StringRef(floor).startswith("2.") ||
+      floor.back() == '.') {
+    return invalid_value({value, origin}, "a glibc version, e.g. 2.17 or 2.28");
+  }
+  config.glibc_floor = floor;
+  // The floor is also the GLIBC limit the output is verified against, unless a lower
+  // one was set.
+  auto limit = std::find_if(config.portability.max_versions.begin(),
+                            config.portability.max_versions.end(),
+                            [](const FamilyVersion &entry) { return entry.family == "GLIBC"; });
+  if (limit == config.portability.max_versions.end() ||
+      compare_versions(floor, limit->version) < 0) {
+    return set_max_version(config.portability, "GLIBC", floor, origin);
+  }
+  return llvm::Error::success();
+}
+
 void apply_launcher(Config &config, const LauncherOptions &launcher) {
   config.backend = {launcher.driver};
   config.backend_origin = BackendOrigin::Launcher;
@@ -443,6 +472,10 @@ void apply_launcher(Config &config, const LauncherOptions &launcher) {
   }
   if (launcher.log) {
     config.log_path = *launcher.log;
+  }
+  if (launcher.glibc_floor) {
+    // Checked when the option was read (run_launcher).
+    llvm::consumeError(set_glibc_floor(config, *launcher.glibc_floor, "--glibc"));
   }
 }
 

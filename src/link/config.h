@@ -42,6 +42,7 @@ struct LauncherOptions {
   std::string driver;
   bool static_request = false;
   std::optional<std::optional<std::string>> log; // set: overrides; inner nullopt: off
+  std::optional<std::string> glibc_floor;        // --glibc=VERSION: PORTABLE_LD_GLIBC's
 };
 
 struct Config {
@@ -64,6 +65,9 @@ struct Config {
   // PORTABLE_LD_REPRODUCE: where final links leave reproducer bundles (link/reproducer.h), and
   // PORTABLE_LD_REPRODUCE_ON: for failed links only (default) or for every one.
   std::optional<std::string> reproduce_dir;
+  // PORTABLE_LD_GLIBC: final links of dynamic ELF outputs are made for this glibc
+  // ("2.28"; floor/glibc_floor.h).
+  std::optional<std::string> glibc_floor;
   // PORTABLE_LD_FUSE_LD: "" (the backend's default linker), auto, mold, lld, bfd or gold.
   std::string fuse_ld;
   bool reproduce_always = false;
@@ -86,6 +90,10 @@ std::string describe_backend_origin(const Config &config);
 // Called as portable-ld++ (CXX=portable-ld++) with no backend chosen, the default backend
 // is the C++ driver, as g++ is gcc's: cmd/go links C++ packages with $CXX.
 void apply_program_name(Config &config, const std::string &argv0);
+
+// PORTABLE_LD_GLIBC's value (`origin` names it in errors): the floor, and the GLIBC limit
+// of the portability policy unless that is lower.
+llvm::Error set_glibc_floor(Config &config, const std::string &value, const std::string &origin);
 
 // A launcher's DRIVER and options override the settings for this link.
 void apply_launcher(Config &config, const LauncherOptions &launcher);

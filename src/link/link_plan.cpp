@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "llvm/ADT/StringRef.h"
 
 namespace portable_ld {
@@ -106,6 +108,36 @@ void replace_gold(LinkPlan &plan, const Invocation &invocation, const std::strin
                           "the backend cannot run gold, which Go asks for (shared Go code "
                           "on linux/arm64); " +
                               linker + " can"});
+}
+
+bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan,
+                       const Config &config) {
+  return config.glibc_floor && plan.role == Role::FinalLink &&
+         !plan.static_request.requested && !invocation.targets_darwin &&
+         config.libc == Libc::Glibc;
+}
+
+void add_glibc_floor(LinkPlan &plan, const Invocation &invocation, const std::string &floor,
+                     const std::vector<std::string> &leading,
+                     const std::vector<std::string> &trailing) {
+  plan.expanded_args.insert(plan.expanded_args.begin(), leading.begin(), leading.end());
+  plan.expanded_args.insert(plan.expanded_args.end(), trailing.begin(), trailing.end());
+  plan.args = plan.expanded_args;
+  plan.own_response_file = invocation.expanded_response_file;
+  plan.stderr_mode = StderrMode::Tee;
+  for (const std::string &arg : leading) {
+    plan.changes.push_back({"add", "", arg,
+                            fmt::format("glibc floor {}: the stub libraries of the host's glibc, "
+                                        "each symbol at its newest version up to {}, are found "
+                                        "first",
+                                        floor, floor)});
+  }
+  for (const std::string &arg : trailing) {
+    plan.changes.push_back({"add", "", arg,
+                            "glibc before 2.34 runs a program's constructors only through the "
+                            "init function that 2.34's crt1.o no longer passes: portable-ld's "
+                            "start-up shim passes one"});
+  }
 }
 
 std::vector<std::string> backend_argv(const LinkPlan &plan,

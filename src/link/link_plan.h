@@ -75,6 +75,17 @@ bool asks_for_gold(const Invocation &invocation);
 // own response file when the build passed one, with its reason.
 void replace_gold(LinkPlan &plan, const Invocation &invocation, const std::string &linker);
 
+// Whether PORTABLE_LD_GLIBC applies: a final link of a dynamic ELF output (no static
+// request, not for darwin).
+bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan, const Config &config);
+
+// Links against the floor's stubs (floor/glibc_floor.h): `leading` before the arguments,
+// `trailing` after them (in portable-ld's own response file when the build passed one),
+// each change with its reason; the linker's messages are kept to explain a failure.
+void add_glibc_floor(LinkPlan &plan, const Invocation &invocation, const std::string &floor,
+                     const std::vector<std::string> &leading,
+                     const std::vector<std::string> &trailing);
+
 // The argv the backend gets: its words, then "@response_file" or the arguments.
 std::vector<std::string> backend_argv(const LinkPlan &plan,
                                       const std::optional<std::string> &response_file);

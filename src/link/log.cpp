@@ -119,6 +119,9 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
   if (record.output) {
     object["output"] = json_string(*record.output);
   }
+  if (record.glibc_floor) {
+    object["glibc_floor"] = *record.glibc_floor;
+  }
   if (record.verdict) {
     object["verdict"] = to_json(*record.verdict);
   }

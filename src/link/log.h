@@ -58,6 +58,7 @@ struct InvocationRecord {
   int exit_code = 0;                             // what portable-ld returned
   double backend_ms = 0, verify_ms = 0, total_ms = 0;
   std::optional<std::string> output;             // the file a final link writes
+  std::optional<std::string> glibc_floor;        // PORTABLE_LD_GLIBC, when the link used it
   std::optional<Verdict> verdict;
   Result result = Result::Error;
   std::vector<std::string> errors;               // portable-ld's own error messages
