@@ -2,7 +2,9 @@
 # Links Go's own cmd/go (~15 MB) the way `go build -ldflags=-linkmode=external` does, with
 # plain gcc (GNU ld, bfd) and through portable-ld with each PORTABLE_LD_FUSE_LD choice,
 # verification included, and prints the times and the ratios to gcc+bfd (the goal:
-# >= 2x faster with auto). Numbers to read, not a test.
+# >= 2x faster with auto). Then the same link through portable-ld without and with
+# PORTABLE_LD_GLIBC=2.28, its stub cache warm and cold (the goal: <= 1.05x warm).
+# Numbers to read, not a test.
 #
 #   bash bench/link-cmd-go.sh [PORTABLE_LD]      (default: build/bin/portable-ld)
 #
@@ -31,6 +33,25 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GOCACHE=${PORTABLE_LD_BENCH_GOCACHE:-$work/gocache} GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
 export XDG_CACHE_HOME=$work/cache
+
+# Prints hyperfine's results (JSON files, in order) as a table of means beside the first:
+#   print_table TITLE faster|slower TARGET JSON...
+# faster: the first's mean over each (how many times faster); slower: each over the first.
+print_table() {
+  python3 - "$@" <<'PY'
+import json, sys
+title, mode, target, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+results = [r for path in files for r in json.load(open(path))["results"]]
+base = results[0]
+print(f"\n{title}, mean of {len(base['times'])} runs:\n")
+print(f"| link | mean | ± | vs {base['command']} |")
+print("|---|---|---|---|")
+for r in results:
+    ratio = base["mean"] / r["mean"] if mode == "faster" else r["mean"] / base["mean"]
+    print(f"| {r['command']} | {r['mean']*1000:.0f} ms | {r['stddev']*1000:.0f} ms | {ratio:.2f}x |")
+print(f"\ntarget: {target}")
+PY
+}
 
 # 1. The link to measure: cmd/go's, kept in a reproducer bundle. A fresh -X value makes
 #    Go link again instead of taking the binary from its cache.
@@ -71,14 +92,20 @@ hyperfine -N --warmup 1 --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$wo
   -n "portable-ld mold" "${ours[mold]}" \
   -n "portable-ld auto" "${ours[auto]}" >&2
 
-python3 - "$work/times.json" "$(cat "$XDG_CACHE_HOME/portable-ld/fuse-ld" 2>/dev/null | cut -f2)" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-base = results[0]["mean"]
-print(f"\ncmd/go's external link (auto chose: {sys.argv[2] or '?'}), mean of {len(results[0]['times'])} runs:\n")
-print("| link | mean | ± | vs gcc (bfd) |")
-print("|---|---|---|---|")
-for r in results:
-    print(f"| {r['command']} | {r['mean']*1000:.0f} ms | {r['stddev']*1000:.0f} ms | {base / r['mean']:.2f}x |")
-print("\ntarget: portable-ld auto >= 2.00x faster than gcc (bfd), verification included")
-PY
+print_table "cmd/go's external link (auto chose: $(cut -f2 "$XDG_CACHE_HOME/portable-ld/fuse-ld" 2>/dev/null || echo '?'))" \
+  faster "portable-ld auto >= 2.00x faster than gcc (bfd), verification included" "$work/times.json"
+
+# 3. The glibc floor: the same link through portable-ld (bfd) without and with
+#    PORTABLE_LD_GLIBC=2.28; cold empties the stub cache before each run.
+floor_cache=$work/floor-cache
+without="env PORTABLE_LD_FUSE_LD=bfd PORTABLE_LD_LOG=off $portable_ld @$rsp"
+with="env XDG_CACHE_HOME=$floor_cache PORTABLE_LD_GLIBC=2.28 PORTABLE_LD_FUSE_LD=bfd PORTABLE_LD_LOG=off $portable_ld @$rsp"
+hyperfine -N --warmup 1 --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$work/floor.json" \
+  -n "portable-ld bfd" "$without" \
+  -n "portable-ld bfd, glibc 2.28, warm" "$with" >&2
+hyperfine -N --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$work/floor-cold.json" \
+  --prepare "rm -rf $floor_cache" \
+  -n "portable-ld bfd, glibc 2.28, cold" "$with" >&2
+
+print_table "cmd/go's external link with a glibc floor" slower \
+  "glibc 2.28, warm <= 1.05x the link without it" "$work/floor.json" "$work/floor-cold.json"

@@ -7,6 +7,7 @@
 #include "verify/library_exports.h"
 #include "verify/symbol_versions.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -338,11 +339,21 @@ std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor) {
   return {"-L" + floor.directory};
 }
 
-std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor) {
-  if (!floor.start_up_wrapped) {
-    return {};
+std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor, bool executable,
+                                                   const std::vector<std::string> &args) {
+  std::vector<std::string> trailing = {"-static-libgcc", "-static-libstdc++"};
+  if (executable && floor.start_up_wrapped) {
+    trailing.push_back("-Wl,--wrap=__libc_start_main");
   }
-  return {"-Wl,--wrap=__libc_start_main"};
+  bool asks_for_relr = std::any_of(args.begin(), args.end(), [](const std::string &arg) {
+    llvm::StringRef text = arg;
+    size_t at = text.find("pack-relative-relocs");
+    return at != llvm::StringRef::npos && !text.substr(0, at).endswith("no");
+  });
+  if (asks_for_relr && compare_versions(floor.floor, "2.36") < 0) {
+    trailing.push_back("-Wl,-z,nopack-relative-relocs");
+  }
+  return trailing;
 }
 
 } // namespace portable_ld

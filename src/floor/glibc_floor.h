@@ -39,9 +39,14 @@ struct SymbolAboveFloor {
 std::vector<SymbolAboveFloor> symbols_above_floor(const GlibcFloor &floor,
                                                   const std::vector<std::string> &symbols);
 
-// What a final link adds for `floor`: the stub directory ahead of every other (-L), and
-// below 2.34 (executables) the --wrap that sends start-up through the shim.
+// What a final link adds for `floor`: the stub directory ahead of every other (-L); libgcc
+// and libstdc++ linked statically (the host's libgcc_s.so.1 and libstdc++.so.6 need its
+// own glibc, and an older system's are older than the code expects); below 2.34, for an
+// executable, the --wrap that sends start-up through the shim; below 2.36, where the
+// link's arguments (`args`) ask for DT_RELR, which older loaders cannot apply, the
+// option that takes it back (only a linker that knows the one knows the other).
 std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor);
-std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor);
+std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor, bool executable,
+                                                   const std::vector<std::string> &args);
 
 } // namespace portable_ld

@@ -404,6 +404,34 @@ int fcntl64(int fd, int command, ...) {
 }
 )";
 
+constexpr std::string_view k_getentropy = R"(/* portable-ld: glibc 2.25's getentropy for an
+   older glibc (std::random_device calls it), from the getrandom system call (Linux
+   3.17), with glibc's contract: at most 256 bytes, all of them or -1. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int getentropy(void *buffer, size_t length) {
+  if (length > 256) {
+    errno = EIO;
+    return -1;
+  }
+  char *next = buffer;
+  while (length > 0) {
+    long got = syscall(SYS_getrandom, next, length, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    next += got;
+    length -= (size_t)got;
+  }
+  return 0;
+}
+)";
+
 struct VersionedMember {
   std::string_view since; // the glibc version that has it
   CompatMember member;
@@ -414,6 +442,7 @@ constexpr VersionedMember k_compat_members[] = {
     {"2.34", {"resolver", "res_search res_nsearch res_query dn_expand ...", k_resolver}},
     {"2.33", {"stat", "stat fstat lstat fstatat mknod mknodat, and their 64 forms", k_stat}},
     {"2.28", {"fcntl64", "fcntl64", k_fcntl64}},
+    {"2.25", {"getentropy", "getentropy", k_getentropy}},
     {"2.32", {"single-threaded", "__libc_single_threaded", k_single_threaded}},
     {"2.35", {"dl-find-object", "_dl_find_object", k_dl_find_object}},
     {"2.36", {"arc4random", "arc4random arc4random_buf arc4random_uniform", k_arc4random}},

@@ -54,8 +54,8 @@ struct CompatMember {
 // .init_array, as those versions' __libc_csu_init did) and the resolver functions under
 // their 2.34 names (res_search, calling libresolv's __res_search) below 2.34; stat,
 // fstat, lstat, fstatat, mknod, mknodat (and the 64 forms) through __xstat and its kin
-// below 2.33; fcntl64 below 2.28; __libc_single_threaded below 2.32; _dl_find_object
-// below 2.35; arc4random below 2.36.
+// below 2.33; fcntl64 below 2.28; getentropy below 2.25; __libc_single_threaded below
+// 2.32; _dl_find_object below 2.35; arc4random below 2.36.
 std::vector<CompatMember> glibc_compat_members(std::string_view floor);
 
 } // namespace portable_ld

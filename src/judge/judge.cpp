@@ -167,10 +167,14 @@ void judge_versions(const Verdict &verdict, const PortabilityPolicy &policy, boo
     std::string key = fmt::format("{} ({})", symbol.version, symbol.library);
     auto group = std::find_if(groups.begin(), groups.end(),
                               [&](const auto &entry) { return entry.first == key; });
+    // A requirement no symbol uses still counts: the loader checks every one.
+    std::string_view name = symbol.symbol.empty()
+                                ? std::string_view("no symbol, the loader checks the version")
+                                : symbol.symbol;
     if (group == groups.end()) {
-      groups.emplace_back(key, symbol.symbol);
+      groups.emplace_back(key, name);
     } else {
-      group->second.append(", ").append(symbol.symbol);
+      group->second.append(", ").append(name);
     }
   }
   if (groups.empty()) {

@@ -133,10 +133,16 @@ void add_glibc_floor(LinkPlan &plan, const Invocation &invocation, const std::st
                                         floor, floor)});
   }
   for (const std::string &arg : trailing) {
-    plan.changes.push_back({"add", "", arg,
-                            "glibc before 2.34 runs a program's constructors only through the "
-                            "init function that 2.34's crt1.o no longer passes: portable-ld's "
-                            "start-up shim passes one"});
+    plan.changes.push_back(
+        {"add", "", arg,
+         arg == "-Wl,--wrap=__libc_start_main"
+             ? "glibc before 2.34 runs a program's constructors only through the init function "
+               "that 2.34's crt1.o no longer passes: portable-ld's start-up shim passes one"
+         : arg == "-Wl,-z,nopack-relative-relocs"
+             ? fmt::format("glibc floor {}: DT_RELR relocations need glibc 2.36's loader", floor)
+             : fmt::format("glibc floor {}: this machine's shared libgcc and libstdc++ need its "
+                           "own glibc, and an older system's are older than the code expects",
+                           floor)});
   }
 }
 

@@ -240,17 +240,35 @@ public:
     index &= VERSYM_VERSION;
     if (index >= m_needs.size()) {
       m_needs.resize(index + 1);
+      m_used.resize(index + 1);
     }
     m_needs[index] = need;
   }
+  // Marks what it finds: the loader checks every requirement, used by a symbol or not.
   const VersionNeed *find(unsigned index) const {
     index &= VERSYM_VERSION;
-    return index < m_needs.size() && m_needs[index] ? &*m_needs[index] : nullptr;
+    if (index >= m_needs.size() || !m_needs[index]) {
+      return nullptr;
+    }
+    m_used[index] = true;
+    return &*m_needs[index];
   }
   bool empty() const { return m_needs.empty(); }
+  // The requirements no symbol used (GLIBC_ABI_DT_RELR, or one a tool left behind), as
+  // versioned symbols without a name.
+  void add_unused(Verdict &verdict) const {
+    for (size_t index = 0; index < m_needs.size(); ++index) {
+      if (m_needs[index] && !m_used[index]) {
+        const VersionNeed &need = *m_needs[index];
+        verdict.versioned.push_back({{}, need.name, need.file, need.weak});
+      }
+    }
+  }
 
 private:
   std::vector<std::optional<VersionNeed>> m_needs;
+  // Lookups mark entries during one verdict's read (a table never outlives it).
+  mutable std::vector<bool> m_used;
 };
 
 template <class ELFT>
@@ -369,7 +387,7 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
   }
   verdict.undefined.reserve(undefined);
   verdict.versioned.reserve(versions->needs.empty() ? 0 : undefined);
-  return for_each_symbol(
+  llvm::Error error = for_each_symbol(
       elf, sections, SHT_DYNSYM,
       [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
       [&](const typename ELFT::Sym &, llvm::StringRef name, size_t index) {
@@ -381,6 +399,10 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
           }
         }
       });
+  if (!error) {
+    versions->needs.add_unused(verdict);
+  }
+  return error;
 }
 
 // The dynamic symbols seen through PT_DYNAMIC, as the loader sees them, for an image
@@ -556,6 +578,7 @@ llvm::Error DynamicSymbols<ELFT>::read(Verdict &verdict) {
     return error;
   }
   add_undefined(*symbols, *strings, versyms, verdict);
+  m_needs.add_unused(verdict);
   return llvm::Error::success();
 }
 

@@ -25,6 +25,13 @@ bool is_numeric_version(std::string_view version) {
 }
 
 SymbolVersion split_symbol_version(std::string_view name) {
+  // glibc's ABI markers are GLIBC versions that no symbol uses, which the loader checks
+  // (GLIBC_ABI_DT_RELR: the image has DT_RELR relocations, glibc 2.36). A known one reads
+  // as the release that added it; another is newer than every release.
+  if (name.starts_with("GLIBC_ABI_")) {
+    std::string_view marker = name.substr(10);
+    return {name.substr(0, 5), marker == "DT_RELR" ? std::string_view("2.36") : marker};
+  }
   // The version starts after the last '_' that is followed by a digit ("CXXABI_TM_1"),
   // else after the last '_' ("GLIBC_PRIVATE").
   size_t split = std::string_view::npos;

@@ -13,9 +13,11 @@ namespace portable_ld {
 
 // An undefined dynamic symbol bound to a version of its library (ELF .gnu.version_r).
 // Views into the file's string table (Verdict::storage keeps it): a library needs
-// hundreds of them, and copies of each cost more than the rest of reading it.
+// hundreds of them, and copies of each cost more than the rest of reading it. A version
+// requirement that no symbol uses (GLIBC_ABI_DT_RELR) is one with an empty `symbol`: the
+// loader checks it all the same.
 struct VersionedSymbol {
-  std::string_view symbol;  // "memcpy"
+  std::string_view symbol;  // "memcpy"; empty for a requirement no symbol uses
   std::string_view version; // "GLIBC_2.14"
   std::string_view library; // "libc.so.6"
   // The version requirement is VER_FLG_WEAK: the loader tolerates its absence. (A weak
@@ -24,8 +26,9 @@ struct VersionedSymbol {
   bool weak = false;
 };
 
-// "GLIBC_2.17" -> {"GLIBC", "2.17"}; "GLIBC_PRIVATE" -> {"GLIBC", "PRIVATE"}. Views of
-// the name it was split from.
+// "GLIBC_2.17" -> {"GLIBC", "2.17"}; "GLIBC_PRIVATE" -> {"GLIBC", "PRIVATE"};
+// "GLIBC_ABI_DT_RELR" -> {"GLIBC", "2.36"}, the release whose loader knows it. Views of
+// the name it was split from, or of static text.
 struct SymbolVersion {
   std::string_view family;
   std::string_view version;

@@ -29,6 +29,9 @@ TEST_CASE("split_symbol_version: family and version") {
   check("CXXABI_TM_1", "CXXABI_TM", "1");
   // No digit after any '_': the last '_'.
   check("GLIBC_PRIVATE", "GLIBC", "PRIVATE");
+  // glibc's ABI markers: DT_RELR is 2.36's; an unknown one stays newer than any release.
+  check("GLIBC_ABI_DT_RELR", "GLIBC", "2.36");
+  check("GLIBC_ABI_GNU_FUTURE", "GLIBC", "GNU_FUTURE");
   check("NO_VERSION_HERE", "NO_VERSION", "HERE");
   check("LIBFOO", "LIBFOO", "");
   check("", "", "");

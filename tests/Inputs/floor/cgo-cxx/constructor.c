@@ -1,0 +1,2 @@
+int c_constructed;
+__attribute__((constructor)) static void construct(void) { c_constructed = 1; }

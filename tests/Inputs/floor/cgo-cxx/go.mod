@@ -1,0 +1,3 @@
+module example.com/cgocxx
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/httpself
+
+go 1.19
