@@ -371,22 +371,8 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
   if (!versions) {
     return versions.takeError();
   }
-  // One allocation for the lists, not one per doubling: count the undefined entries
-  // first (a library defines tens of thousands and needs a few hundred).
-  size_t undefined = 0;
-  for (const typename ELFT::Shdr &section : sections) {
-    if (section.sh_type != SHT_DYNSYM) {
-      continue;
-    }
-    auto symbols = elf.symbols(&section);
-    if (!symbols) {
-      return symbols.takeError();
-    }
-    undefined += static_cast<size_t>(llvm::count_if(
-        *symbols, [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); }));
-  }
-  verdict.undefined.reserve(undefined);
-  verdict.versioned.reserve(versions->needs.empty() ? 0 : undefined);
+  // One pass: a library defines tens of thousands of symbols and needs a few hundred, so
+  // a counting pass to size the lists read the whole table twice for a few doublings.
   llvm::Error error = for_each_symbol(
       elf, sections, SHT_DYNSYM,
       [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
@@ -645,6 +631,13 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
                    llvm::StringRef file, ElfFacts &facts) {
   GoSections &go = facts.go;
   go.has_section_headers = !sections.empty();
+  // Looked up once: ELFFile::getSectionName(section) finds and checks it for every section.
+  // An unusable one fails every name, as it would there.
+  auto names = elf.getSectionStringTable(sections);
+  if (!names) {
+    llvm::consumeError(names.takeError());
+    return;
+  }
   for (const typename ELFT::Shdr &section : sections) {
     if (section.sh_type == SHT_NOBITS) {
       continue;
@@ -654,7 +647,7 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
       llvm::consumeError(contents.takeError());
       continue;
     }
-    auto name = elf.getSectionName(section);
+    auto name = elf.getSectionName(section, *names);
     if (!name) {
       llvm::consumeError(name.takeError());
       continue;

@@ -2,6 +2,8 @@
 #include "verify/symbol_versions.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cctype>
 
 #include "llvm/ADT/SmallVector.h"
@@ -82,10 +84,20 @@ std::vector<FamilyVersion> newest_versions(const std::vector<VersionedSymbol> &v
   // The symbols of one version view the same bytes of the string table, so the address
   // answers before the contents are compared.
   std::vector<std::string_view> seen;
+  // The versions seen, by address: one probe answers for most symbols, where scanning
+  // `seen` cost more than the rest of check over a directory (a library needs a dozen
+  // versions and hundreds of symbols).
+  std::array<std::string_view, 64> recent{};
   for (const VersionedSymbol &symbol : versioned) {
     auto same_bytes = [&](std::string_view version) {
       return version.data() == symbol.version.data() && version.size() == symbol.version.size();
     };
+    uint64_t address = reinterpret_cast<uintptr_t>(symbol.version.data());
+    std::string_view &slot = recent[(address * 0x9e3779b97f4a7c15u) >> 58];
+    if (slot.data() != nullptr && same_bytes(slot)) {
+      continue;
+    }
+    slot = symbol.version;
     auto same_text = [&](std::string_view version) { return version == symbol.version; };
     if (std::any_of(seen.begin(), seen.end(), same_bytes) ||
         std::any_of(seen.begin(), seen.end(), same_text)) {
