@@ -115,8 +115,8 @@ void render_text(const Verdict &verdict, std::string &out) {
   if (!verdict.runpath.empty()) {
     fmt::format_to(std::back_inserter(out), "  runpath: {}\n", safe_join(verdict.runpath, ":"));
   }
-  if (!verdict.undefined.empty()) {
-    fmt::format_to(std::back_inserter(out), "  undefined dynamic symbols: {}\n", verdict.undefined.size());
+  if (verdict.undefined_count() != 0) {
+    fmt::format_to(std::back_inserter(out), "  undefined dynamic symbols: {}\n", verdict.undefined_count());
   }
   if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
     std::vector<std::string> newest;
@@ -298,7 +298,9 @@ struct FileReport {
 
 FileReport report_file(const std::string &file, const Requirements &requirements, bool json) {
   FileReport report;
-  llvm::Expected<JudgedOutput> judged = judge_output(file, requirements);
+  // The text shows how many symbols are undefined and the newest versions they need.
+  llvm::Expected<JudgedOutput> judged = judge_output(
+      file, requirements, std::nullopt, json ? SymbolDetail::Full : SymbolDetail::Summary);
   if (!judged) {
     report.error = llvm::toString(judged.takeError());
     if (json) {

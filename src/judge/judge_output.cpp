@@ -15,8 +15,10 @@ bool JudgedOutput::rejected() const {
 
 llvm::Expected<JudgedOutput> judge_output(const std::string &path,
                                           const Requirements &requirements,
-                                          std::optional<std::string_view> linker_output) {
-  llvm::Expected<Verdict> verdict = inspect_file(path);
+                                          std::optional<std::string_view> linker_output,
+                                          SymbolDetail detail) {
+  llvm::Expected<Verdict> verdict = inspect_file(
+      path, requirements.portability.empty() ? detail : SymbolDetail::Full);
   if (!verdict) {
     return verdict.takeError();
   }

@@ -30,10 +30,13 @@ struct JudgedOutput {
 // Reads `path` and judges it against `requirements`. `linker_output`, when it was read,
 // is what the linker printed while writing it: its warnings ("Using 'dlopen' in
 // statically linked applications") add what a stripped static image no longer shows.
-// The error names the file and why it cannot be read.
+// The error names the file and why it cannot be read. `detail` is what the caller shows
+// of the undefined symbols; Summary only without a portability policy, whose judgement
+// names them.
 llvm::Expected<JudgedOutput> judge_output(const std::string &path,
                                           const Requirements &requirements,
-                                          std::optional<std::string_view> linker_output = {});
+                                          std::optional<std::string_view> linker_output = {},
+                                          SymbolDetail detail = SymbolDetail::Full);
 
 // Prints `violation` as an error (fatal) or a warning, then its notes, then its hint, or
 // `fallback_hint` when it has none; a warning that a setting can make an error says so.

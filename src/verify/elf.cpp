@@ -366,29 +366,61 @@ llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFil
 template <class ELFT>
 llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
                                    typename ELFT::ShdrRange sections, llvm::StringRef file,
-                                   Verdict &verdict) {
+                                   Verdict &verdict, SymbolDetail detail) {
   auto versions = read_version_needs(elf, sections, file);
   if (!versions) {
     return versions.takeError();
   }
   // One pass: a library defines tens of thousands of symbols and needs a few hundred, so
   // a counting pass to size the lists read the whole table twice for a few doublings.
-  llvm::Error error = for_each_symbol(
-      elf, sections, SHT_DYNSYM,
-      [](const typename ELFT::Sym &symbol) { return symbol.isUndefined(); },
-      [&](const typename ELFT::Sym &, llvm::StringRef name, size_t index) {
-        verdict.undefined.emplace_back(name.data(), name.size());
-        if (index < versions->versyms.size()) {
-          if (const VersionNeed *need = versions->needs.find(versions->versyms[index].vs_index)) {
-            verdict.versioned.push_back(
-                {verdict.undefined.back(), need->name, need->file, need->weak});
-          }
+  std::vector<bool> listed; // Summary: the version indexes already in `versioned`
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type != SHT_DYNSYM) {
+      continue;
+    }
+    auto symbols = elf.symbols(&section);
+    if (!symbols) {
+      return symbols.takeError();
+    }
+    // An empty table (sh_size 0) has not even the null entry.
+    if (symbols->empty()) {
+      continue;
+    }
+    auto names = elf.getStringTableForSymtab(section);
+    if (!names) {
+      return names.takeError();
+    }
+    for (size_t index = 1; index < symbols->size(); ++index) {
+      const typename ELFT::Sym &symbol = (*symbols)[index];
+      if (!symbol.isUndefined()) {
+        continue;
+      }
+      bool has_version = index < versions->versyms.size();
+      unsigned version = has_version ? versions->versyms[index].vs_index : 0;
+      const VersionNeed *need = has_version ? versions->needs.find(version) : nullptr;
+      // A summary reads no name, but fails on a name outside the table as a full read does.
+      if (detail == SymbolDetail::Summary && symbol.st_name < names->size()) {
+        ++verdict.unlisted_undefined;
+        version &= VERSYM_VERSION;
+        if (need && (version >= listed.size() || !listed[version])) {
+          listed.resize(std::max<size_t>(listed.size(), version + 1));
+          listed[version] = true;
+          verdict.versioned.push_back({{}, need->name, need->file, need->weak});
         }
-      });
-  if (!error) {
-    versions->needs.add_unused(verdict);
+        continue;
+      }
+      auto name = symbol.getName(*names);
+      if (!name) {
+        return name.takeError();
+      }
+      verdict.undefined.emplace_back(name->data(), name->size());
+      if (need) {
+        verdict.versioned.push_back({verdict.undefined.back(), need->name, need->file, need->weak});
+      }
+    }
   }
-  return error;
+  versions->needs.add_unused(verdict);
+  return llvm::Error::success();
 }
 
 // The dynamic symbols seen through PT_DYNAMIC, as the loader sees them, for an image
@@ -976,7 +1008,7 @@ bool is_debug_companion(typename ELFT::ShdrRange sections) {
 }
 
 template <class ELFT>
-llvm::Expected<Verdict> inspect(const llvm::object::ObjectFile &object) {
+llvm::Expected<Verdict> inspect(const llvm::object::ObjectFile &object, SymbolDetail detail) {
   // The same view of the bytes as the ELFObjectFile's own, which createBinary has made
   // and checked.
   llvm::Expected<llvm::object::ELFFile<ELFT>> created =
@@ -1013,7 +1045,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ObjectFile &object) {
     if (llvm::Error error = DynamicSymbols<ELFT>(elf, file).read(verdict)) {
       return error;
     }
-  } else if (llvm::Error error = read_undefined_symbols(elf, *sections, file, verdict)) {
+  } else if (llvm::Error error = read_undefined_symbols(elf, *sections, file, verdict, detail)) {
     return error;
   }
   if (!read_kind(elf, facts, verdict)) {
@@ -1050,14 +1082,14 @@ llvm::Expected<Verdict> inspect(const llvm::object::ObjectFile &object) {
 
 } // namespace
 
-llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary) {
+llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary, SymbolDetail detail) {
   using namespace llvm::object;
   const auto &object = llvm::cast<ObjectFile>(binary);
   bool is64 = object.getBytesInAddress() == 8;
   if (object.isLittleEndian()) {
-    return is64 ? inspect<ELF64LE>(object) : inspect<ELF32LE>(object);
+    return is64 ? inspect<ELF64LE>(object, detail) : inspect<ELF32LE>(object, detail);
   }
-  return is64 ? inspect<ELF64BE>(object) : inspect<ELF32BE>(object);
+  return is64 ? inspect<ELF64BE>(object, detail) : inspect<ELF32BE>(object, detail);
 }
 
 } // namespace portable_ld

@@ -96,7 +96,7 @@ bool is_plan9_executable(llvm::StringRef data) {
 
 } // namespace
 
-llvm::Expected<Verdict> inspect_file(const std::string &path) {
+llvm::Expected<Verdict> inspect_file(const std::string &path, SymbolDetail detail) {
   auto file_error = [&](const llvm::Twine &reason) {
     return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
                                    reason.str().c_str());
@@ -106,11 +106,11 @@ llvm::Expected<Verdict> inspect_file(const std::string &path) {
   if (!buffer) {
     return file_error(llvm::toString(buffer.takeError()));
   }
-  return inspect_buffer(std::move(*buffer), path);
+  return inspect_buffer(std::move(*buffer), path, detail);
 }
 
 llvm::Expected<Verdict> inspect_buffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
-                                       const std::string &path) {
+                                       const std::string &path, SymbolDetail detail) {
   auto file_error = [&](const llvm::Twine &reason) {
     return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
                                    reason.str().c_str());
@@ -169,7 +169,7 @@ llvm::Expected<Verdict> inspect_buffer(std::unique_ptr<llvm::MemoryBuffer> buffe
   if (!binary) {
     return file_error("malformed object: " + llvm::toString(binary.takeError()));
   }
-  llvm::Expected<Verdict> verdict = (*binary)->isELF()     ? inspect_elf(**binary)
+  llvm::Expected<Verdict> verdict = (*binary)->isELF()     ? inspect_elf(**binary, detail)
                                     : (*binary)->isMachO() ? inspect_macho(**binary)
                                                            : inspect_coff(**binary);
   if (!verdict) {

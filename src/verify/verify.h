@@ -63,6 +63,12 @@ struct VerdictStorage {
   ~VerdictStorage();
 };
 
+// How much of the undefined dynamic symbols a reader needs. Summary is for one that shows
+// only how many there are and the newest version they need (check's text without a
+// portability policy): names are not read, which is most of reading a directory of
+// programs. A verdict read so lists no names; see Verdict::unlisted_undefined.
+enum class SymbolDetail { Full, Summary };
+
 struct Verdict {
   std::string path;
   Format format = Format::Elf;
@@ -77,6 +83,10 @@ struct Verdict {
   std::vector<std::string> runpath;     // DT_RUNPATH
   std::vector<std::string_view> undefined; // undefined dynamic symbols (PE: imported names)
   std::vector<VersionedSymbol> versioned; // ELF: those of them with a version requirement
+  // Read with SymbolDetail::Summary (ELF with section headers): the undefined symbols
+  // counted but not in `undefined`, and `versioned` holds one entry per version
+  // requirement they use, in order of first use, without a symbol name.
+  size_t unlisted_undefined = 0;
   std::vector<Hazard> hazards;          // static glibc ELF only: see glibc_hazards.cpp
   // Static glibc ELF: the glibc version linked in (__nptl_version or __libc_version in
   // .symtab), empty when the image does not say. Hazards pin the image to it.
@@ -95,17 +105,21 @@ struct Verdict {
     return kind == ImageKind::Executable || kind == ImageKind::PieExecutable;
   }
   bool is_static() const { return linkage == Linkage::Static || linkage == Linkage::StaticPie; }
+  size_t undefined_count() const { return undefined.size() + unlisted_undefined; }
 };
 
 // Reads and describes `path`. Errors name the file and the reason (unreadable, not an
 // object file, truncated or malformed headers).
-llvm::Expected<Verdict> inspect_file(const std::string &path);
+llvm::Expected<Verdict> inspect_file(const std::string &path,
+                                     SymbolDetail detail = SymbolDetail::Full);
 // The same for bytes already read; `path` names them in errors and in the verdict.
 llvm::Expected<Verdict> inspect_buffer(std::unique_ptr<llvm::MemoryBuffer> bytes,
-                                       const std::string &path);
+                                       const std::string &path,
+                                       SymbolDetail detail = SymbolDetail::Full);
 
 // Per-format readers, each in its own file.
-llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary);
+llvm::Expected<Verdict> inspect_elf(const llvm::object::Binary &binary,
+                                    SymbolDetail detail = SymbolDetail::Full);
 llvm::Expected<Verdict> inspect_macho(const llvm::object::Binary &binary);
 llvm::Expected<Verdict> inspect_coff(const llvm::object::Binary &binary);
 
