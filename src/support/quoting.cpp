@@ -128,12 +128,21 @@ std::string escape_control(std::string_view text) {
     out += digits[byte >> 4];
     out += digits[byte & 0xf];
   };
+  auto printable = [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  };
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     unsigned char byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte < 0x7f) {
-      out += text[i++];
+    if (printable(text[i])) {
+      // A run at a time: paths and names are all of it, for every line check prints.
+      size_t end = i + 1;
+      while (end < text.size() && printable(text[end])) {
+        ++end;
+      }
+      out.append(text, i, end - i);
+      i = end;
       continue;
     }
     if (byte < 0x80) { // C0 or DEL

@@ -58,15 +58,26 @@ int compare_versions(std::string_view a, std::string_view b) {
   if (!a_numeric || !b_numeric) {
     return a_numeric == b_numeric ? a.compare(b) : (a_numeric ? -1 : 1);
   }
-  llvm::SmallVector<llvm::StringRef, 4> left, right;
-  llvm::StringRef(a.data(), a.size()).split(left, '.');
-  llvm::StringRef(b.data(), b.size()).split(right, '.');
   // Each component compared as a number of any length (a file or a setting may give
   // 2.99999999999999999999, which no integer type holds): without leading zeros, the
-  // longer is larger, else the digits decide.
-  for (size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
-    llvm::StringRef x = i < left.size() ? left[i].ltrim('0') : "";
-    llvm::StringRef y = i < right.size() ? right[i].ltrim('0') : "";
+  // longer is larger, else the digits decide. A missing component counts as 0. Walked in
+  // place: check compares thousands of versions, and split() lists cost more than that.
+  auto next = [](std::string_view &rest, bool &done) {
+    if (done) {
+      return std::string_view();
+    }
+    size_t dot = rest.find('.');
+    std::string_view component = rest.substr(0, dot);
+    if (dot == std::string_view::npos) {
+      done = true;
+    } else {
+      rest.remove_prefix(dot + 1);
+    }
+    return component.substr(std::min(component.find_first_not_of('0'), component.size()));
+  };
+  bool a_done = false, b_done = false;
+  while (!a_done || !b_done) {
+    std::string_view x = next(a, a_done), y = next(b, b_done);
     if (x.size() != y.size()) {
       return x.size() < y.size() ? -1 : 1;
     }
