@@ -863,52 +863,138 @@ struct SymtabFacts {
   std::vector<std::string> cgo_packages; // of Go functions "<package>._Cfunc_...", ...
 };
 
+// Where a string table holds "._", each with the start of the string it is in: whether a
+// name holds one is then a lookup, not a search of the name.
+class DotUnderscores {
+public:
+  explicit DotUnderscores(llvm::StringRef table) {
+    std::string_view text(table.data(), table.size());
+    for (size_t at = find_dot_underscore(text); at != std::string_view::npos;
+         at = find_dot_underscore(text, at + 2)) {
+      size_t end = text.rfind('\0', at);
+      m_hits.push_back({at, end == std::string_view::npos ? 0 : end + 1});
+    }
+  }
+  // Whether the string at `offset` holds a "._": the first one at or after it lies in
+  // the same string.
+  bool in(size_t offset) const {
+    auto hit = std::lower_bound(m_hits.begin(), m_hits.end(), offset,
+                                [](const Hit &hit, size_t at) { return hit.at < at; });
+    return hit != m_hits.end() && hit->start <= offset;
+  }
+
+private:
+  struct Hit {
+    size_t at;    // the '.'
+    size_t start; // of its string
+  };
+  std::vector<Hit> m_hits;
+};
+
+// Whether a .symtab name may be one read_symtab_facts looks for, from its first bytes:
+// the hazard functions (get*, iconv_open, initgroups, dlopen, dlmopen: glibc_hazards.cpp's
+// lists) and the other names it compares all start so. The comparisons stop at the
+// name's NUL, and most names fail on their first byte.
+bool may_be_fact_name(const char *name) {
+  auto starts = [name](std::string_view prefix) {
+    for (size_t i = 0; i < prefix.size(); ++i) {
+      if (name[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  switch (name[0]) {
+  case 'g':
+    return starts("get");
+  case 'i':
+    return starts("iconv_open") || starts("initgroups");
+  case 'd':
+    return starts("dlopen") || starts("dlmopen");
+  case 'r':
+    return starts("runtime.text") || starts("runtime.etext");
+  case 'x':
+    return starts("x_cgo_thread_start");
+  case '_':
+    return starts("_cgo_") || starts("__nptl_version") || starts("__libc_version") ||
+           starts("__gxx_personality_v0");
+  default:
+    return false;
+  }
+}
+
+// One pass over .symtab. A Go program has tens of thousands of symbols and a few dozen
+// of them matter: a name is measured and compared only when its first bytes or a "._"
+// in it (cgo's names) say it may.
 template <class ELFT>
 llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> &elf,
                                               typename ELFT::ShdrRange sections,
                                               llvm::StringRef file, Verdict &verdict) {
   SymtabFacts facts;
   StaticImage &image = facts.image;
-  if (llvm::Error error = for_each_symbol(
-          elf, sections, SHT_SYMTAB,
-          [&](const typename ELFT::Sym &symbol) {
-            image.has_symtab = true;
-            return !symbol.isUndefined();
-          },
-          [&](const typename ELFT::Sym &symbol, llvm::StringRef name, size_t) {
-            if (symbol.getType() == STT_FUNC && is_hazard_function(name)) {
-              if (is_presence_hazard(name)) {
-                image.defined.push_back(name.str());
-              }
-              if (hazard_kind_of(name) != HazardKind::Nss) {
-                facts.call_targets.emplace_back(name.str(), symbol.st_value);
-              }
-            } else if (name == "runtime.text") {
-              facts.go_text = symbol.st_value;
-            } else if (name == "runtime.etext") {
-              facts.go_etext = symbol.st_value;
-            } else if (name == "x_cgo_thread_start") {
-              facts.runtime_cgo = true;
-            } else if (symbol.getType() == STT_OBJECT &&
-                       (name == "__nptl_version" || name == "__libc_version") &&
-                       verdict.glibc_version.empty()) {
-              verdict.glibc_version = glibc_version_in(symbol_bytes<ELFT>(sections, file, symbol));
-            } else if (name == "__gxx_personality_v0") {
-              verdict.uses_libstdcxx = true;
-            } else if (name.startswith("_cgo_") ||
-                       find_dot_underscore(name) != std::string_view::npos) {
-              if (is_cgo_symbol(name)) {
-                image.cgo_symbols.push_back(name.str());
-              }
-              std::string_view package = cgo_package_of(name);
-              if (!package.empty() &&
-                  std::find(facts.cgo_packages.begin(), facts.cgo_packages.end(), package) ==
-                      facts.cgo_packages.end()) {
-                facts.cgo_packages.emplace_back(package);
-              }
-            }
-          })) {
-    return error;
+  auto visit = [&](const typename ELFT::Sym &symbol, llvm::StringRef name) {
+    if (symbol.getType() == STT_FUNC && is_hazard_function(name)) {
+      if (is_presence_hazard(name)) {
+        image.defined.push_back(name.str());
+      }
+      if (hazard_kind_of(name) != HazardKind::Nss) {
+        facts.call_targets.emplace_back(name.str(), symbol.st_value);
+      }
+    } else if (name == "runtime.text") {
+      facts.go_text = symbol.st_value;
+    } else if (name == "runtime.etext") {
+      facts.go_etext = symbol.st_value;
+    } else if (name == "x_cgo_thread_start") {
+      facts.runtime_cgo = true;
+    } else if (symbol.getType() == STT_OBJECT &&
+               (name == "__nptl_version" || name == "__libc_version") &&
+               verdict.glibc_version.empty()) {
+      verdict.glibc_version = glibc_version_in(symbol_bytes<ELFT>(sections, file, symbol));
+    } else if (name == "__gxx_personality_v0") {
+      verdict.uses_libstdcxx = true;
+    } else if (name.startswith("_cgo_") || find_dot_underscore(name) != std::string_view::npos) {
+      if (is_cgo_symbol(name)) {
+        image.cgo_symbols.push_back(name.str());
+      }
+      std::string_view package = cgo_package_of(name);
+      if (!package.empty() &&
+          std::find(facts.cgo_packages.begin(), facts.cgo_packages.end(), package) ==
+              facts.cgo_packages.end()) {
+        facts.cgo_packages.emplace_back(package);
+      }
+    }
+  };
+  for (const typename ELFT::Shdr &section : sections) {
+    if (section.sh_type != SHT_SYMTAB) {
+      continue;
+    }
+    auto symbols = elf.symbols(&section);
+    if (!symbols) {
+      return symbols.takeError();
+    }
+    // An empty table (sh_size 0) has not even the null entry.
+    if (symbols->empty()) {
+      continue;
+    }
+    auto names = elf.getStringTableForSymtab(section);
+    if (!names) {
+      return names.takeError();
+    }
+    DotUnderscores dot_underscores(*names);
+    for (size_t index = 1; index < symbols->size(); ++index) {
+      const typename ELFT::Sym &symbol = (*symbols)[index];
+      image.has_symtab = true;
+      if (symbol.isUndefined()) {
+        continue;
+      }
+      if (symbol.st_name >= names->size()) {
+        return symbol.getName(*names).takeError(); // past the table: the file is malformed
+      }
+      const char *name = names->data() + symbol.st_name;
+      if (may_be_fact_name(name) || dot_underscores.in(symbol.st_name)) {
+        visit(symbol, llvm::StringRef(name));
+      }
+    }
   }
   std::sort(facts.cgo_packages.begin(), facts.cgo_packages.end());
   return facts;
