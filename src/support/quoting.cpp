@@ -122,6 +122,12 @@ std::optional<std::string> go_unquote(std::string_view line) {
 }
 
 std::string escape_control(std::string_view text) {
+  std::string out;
+  append_escaped_control(out, text);
+  return out;
+}
+
+void append_escaped_control(std::string &out, std::string_view text) {
   auto hex = [](std::string &out, unsigned char byte) {
     constexpr char digits[] = "0123456789abcdef";
     out += "\\x";
@@ -131,8 +137,7 @@ std::string escape_control(std::string_view text) {
   auto printable = [](char c) {
     return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
   };
-  std::string out;
-  out.reserve(text.size());
+  out.reserve(out.size() + text.size());
   for (size_t i = 0; i < text.size();) {
     unsigned char byte = static_cast<unsigned char>(text[i]);
     if (printable(text[i])) {
@@ -167,7 +172,6 @@ std::string escape_control(std::string_view text) {
     out.append(text.substr(i, length));
     i += length;
   }
-  return out;
 }
 
 std::string abbreviate(std::string_view value, size_t limit) {

@@ -32,6 +32,8 @@ std::string shell_quote(llvm::StringRef word);
 // UTF-8, as \xNN. A file being checked chooses its strings (sonames, paths, Go build
 // information), not what the user's terminal does.
 std::string escape_control(std::string_view text);
+// The same, appended to `out`.
+void append_escaped_control(std::string &out, std::string_view text);
 
 // A value quoted in a diagnostic, cut to its first `limit` bytes (where a UTF-8 sequence
 // starts) with the length of the rest, so that a 100 KB setting makes a line that can be read.
