@@ -14,6 +14,7 @@
 #include "verify/verify.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -373,7 +374,7 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
   }
   // One pass: a library defines tens of thousands of symbols and needs a few hundred, so
   // a counting pass to size the lists read the whole table twice for a few doublings.
-  std::vector<bool> listed; // Summary: the version indexes already in `versioned`
+  std::bitset<VERSYM_VERSION + 1> listed; // Summary: the version indexes in `versioned`
   for (const typename ELFT::Shdr &section : sections) {
     if (section.sh_type != SHT_DYNSYM) {
       continue;
@@ -402,8 +403,7 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
       if (detail == SymbolDetail::Summary && symbol.st_name < names->size()) {
         ++verdict.unlisted_undefined;
         version &= VERSYM_VERSION;
-        if (need && (version >= listed.size() || !listed[version])) {
-          listed.resize(std::max<size_t>(listed.size(), version + 1));
+        if (need && !listed[version]) {
           listed[version] = true;
           verdict.versioned.push_back({{}, need->name, need->file, need->weak});
         }
