@@ -24,6 +24,7 @@
 #include "verify/verify.h"
 
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Parallel.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -316,6 +317,10 @@ struct FileReport {
   std::string out;
   std::optional<std::string> error;   // unreadable or not an object file
   std::optional<JudgedOutput> judged; // with violations
+  // A mapped file's bytes, unmapped by the thread that prints while the others wait:
+  // unmapping while they run sends each of their CPUs a TLB shootdown, which a virtual
+  // machine feels. (Files read into memory are freed at once, for the next to reuse.)
+  std::shared_ptr<VerdictStorage> storage;
 };
 
 FileReport report_file(const std::string &file, const Requirements &requirements, bool json) {
@@ -340,6 +345,10 @@ FileReport report_file(const std::string &file, const Requirements &requirements
   }
   if (!judged->violations.empty()) {
     report.judged = std::move(*judged);
+  } else if (const std::shared_ptr<VerdictStorage> &storage = judged->verdict.storage;
+             storage && storage->file &&
+             storage->file->getBufferKind() == llvm::MemoryBuffer::MemoryBuffer_MMap) {
+    report.storage = std::move(judged->verdict.storage);
   }
   return report;
 }
