@@ -15,7 +15,8 @@ namespace portable_ld {
 // Views into the file's string table (Verdict::storage keeps it): a library needs
 // hundreds of them, and copies of each cost more than the rest of reading it. A version
 // requirement that no symbol uses (GLIBC_ABI_DT_RELR) is one with an empty `symbol`: the
-// loader checks it all the same.
+// loader checks it all the same. (A verdict read with SymbolDetail::Summary lists every
+// requirement that way, once.)
 struct VersionedSymbol {
   std::string_view symbol;  // "memcpy"; empty for a requirement no symbol uses
   std::string_view version; // "GLIBC_2.14"
