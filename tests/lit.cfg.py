@@ -1,4 +1,5 @@
 # lit configuration for portable-ld (see tests/README.md).
+import glob
 import os
 import shutil
 import subprocess
@@ -116,6 +117,14 @@ bullseye_root = os.path.join(config.roots_dir, "bullseye")
 if os.path.exists(os.path.join(bullseye_root, ".complete")):
     config.available_features.add("bullseye-root")
     config.substitutions.append(("%bullseye-root", bullseye_root))
+    if glob.glob(os.path.join(bullseye_root, "usr/lib/*/libsqlite3.so.0")):
+        config.available_features.add("bullseye-sqlite")
+# Debian's go-sqlite3 source (golang-github-mattn-go-sqlite3-dev), which links the
+# system's libsqlite3 (-tags libsqlite3).
+go_sqlite3 = "/usr/share/gocode/src/github.com/mattn/go-sqlite3"
+if os.path.exists(os.path.join(go_sqlite3, "go.mod")) and os.path.exists("/usr/include/sqlite3.h"):
+    config.available_features.add("go-sqlite3")
+    config.substitutions.append(("%sqlite3-go-source", go_sqlite3))
 
 # CMake integration tests install this build into a prefix of their own and configure
 # real projects against it.

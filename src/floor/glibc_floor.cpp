@@ -341,7 +341,11 @@ std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor) {
 
 std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor, bool executable,
                                                    const std::vector<std::string> &args) {
-  std::vector<std::string> trailing = {"-static-libgcc", "-static-libstdc++"};
+  // A host library the program links against (libsqlite3.so) needs the host's glibc: its
+  // needs are checked against the stubs otherwise, and fail. On the older system that
+  // system's own copy of the library is loaded, with its own needs.
+  std::vector<std::string> trailing = {"-static-libgcc", "-static-libstdc++",
+                                       "-Wl,--allow-shlib-undefined"};
   if (executable && floor.start_up_wrapped) {
     trailing.push_back("-Wl,--wrap=__libc_start_main");
   }

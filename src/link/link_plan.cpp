@@ -138,6 +138,10 @@ void add_glibc_floor(LinkPlan &plan, const Invocation &invocation, const std::st
          arg == "-Wl,--wrap=__libc_start_main"
              ? "glibc before 2.34 runs a program's constructors only through the init function "
                "that 2.34's crt1.o no longer passes: portable-ld's start-up shim passes one"
+         : arg == "-Wl,--allow-shlib-undefined"
+             ? fmt::format("glibc floor {}: a library linked here needs this machine's glibc, "
+                           "not the floor's; the older system loads its own copy",
+                           floor)
          : arg == "-Wl,-z,nopack-relative-relocs"
              ? fmt::format("glibc floor {}: DT_RELR relocations need glibc 2.36's loader", floor)
              : fmt::format("glibc floor {}: this machine's shared libgcc and libstdc++ need its "
