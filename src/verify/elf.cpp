@@ -61,13 +61,13 @@ std::string goarch_for(unsigned machine, bool is64, bool little_endian) {
   }
 }
 
-// Calls visit(symbol, name, index) for every symbol of every section of `type` (SHT_DYNSYM,
-// SHT_SYMTAB) that `keep` accepts, past the reserved null entry; names are read only for
-// kept symbols, since a Go binary's .symtab has tens of thousands.
-template <class ELFT, class Keep, class Visit>
-llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
-                            typename ELFT::ShdrRange sections, unsigned type, Keep keep,
-                            Visit visit) {
+// Calls visit(symbols, names) -> llvm::Error for every section of `type` (SHT_DYNSYM,
+// SHT_SYMTAB) that has entries: its symbols (entry 0 is the reserved null symbol) and its
+// string table. The first error stops the walk.
+template <class ELFT, class Visit>
+llvm::Error for_each_symbol_table(const llvm::object::ELFFile<ELFT> &elf,
+                                  typename ELFT::ShdrRange sections, unsigned type,
+                                  Visit visit) {
   for (const typename ELFT::Shdr &section : sections) {
     if (section.sh_type != type) {
       continue;
@@ -85,19 +85,36 @@ llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
     if (!names) {
       return names.takeError();
     }
-    for (size_t index = 1; index < symbols->size(); ++index) {
-      const typename ELFT::Sym &symbol = (*symbols)[index];
-      if (!keep(symbol)) {
-        continue;
-      }
-      auto name = symbol.getName(*names);
-      if (!name) {
-        return name.takeError();
-      }
-      visit(symbol, *name, index);
+    if (llvm::Error error = visit(*symbols, *names)) {
+      return error;
     }
   }
   return llvm::Error::success();
+}
+
+// Calls visit(symbol, name, index) for every symbol of every section of `type` that `keep`
+// accepts, past the reserved null entry; names are read only for kept symbols, since a Go
+// binary's .symtab has tens of thousands.
+template <class ELFT, class Keep, class Visit>
+llvm::Error for_each_symbol(const llvm::object::ELFFile<ELFT> &elf,
+                            typename ELFT::ShdrRange sections, unsigned type, Keep keep,
+                            Visit visit) {
+  return for_each_symbol_table(
+      elf, sections, type,
+      [&](typename ELFT::SymRange symbols, llvm::StringRef names) -> llvm::Error {
+        for (size_t index = 1; index < symbols.size(); ++index) {
+          const typename ELFT::Sym &symbol = symbols[index];
+          if (!keep(symbol)) {
+            continue;
+          }
+          auto name = symbol.getName(names);
+          if (!name) {
+            return name.takeError();
+          }
+          visit(symbol, *name, index);
+        }
+        return llvm::Error::success();
+      });
 }
 
 // The bytes [offset, offset + size) of `file`, or the error "<what> lies outside the
@@ -375,49 +392,42 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
   // One pass: a library defines tens of thousands of symbols and needs a few hundred, so
   // a counting pass to size the lists read the whole table twice for a few doublings.
   std::bitset<VERSYM_VERSION + 1> listed; // Summary: the version indexes in `versioned`
-  for (const typename ELFT::Shdr &section : sections) {
-    if (section.sh_type != SHT_DYNSYM) {
-      continue;
-    }
-    auto symbols = elf.symbols(&section);
-    if (!symbols) {
-      return symbols.takeError();
-    }
-    // An empty table (sh_size 0) has not even the null entry.
-    if (symbols->empty()) {
-      continue;
-    }
-    auto names = elf.getStringTableForSymtab(section);
-    if (!names) {
-      return names.takeError();
-    }
-    for (size_t index = 1; index < symbols->size(); ++index) {
-      const typename ELFT::Sym &symbol = (*symbols)[index];
-      if (!symbol.isUndefined()) {
-        continue;
-      }
-      bool has_version = index < versions->versyms.size();
-      unsigned version = has_version ? versions->versyms[index].vs_index : 0;
-      const VersionNeed *need = has_version ? versions->needs.find(version) : nullptr;
-      // A summary reads no name, but fails on a name outside the table as a full read does.
-      if (detail == SymbolDetail::Summary && symbol.st_name < names->size()) {
-        ++verdict.unlisted_undefined;
-        version &= VERSYM_VERSION;
-        if (need && !listed[version]) {
-          listed[version] = true;
-          verdict.versioned.push_back({{}, need->name, need->file, need->weak});
+  llvm::Error error = for_each_symbol_table(
+      elf, sections, SHT_DYNSYM,
+      [&](typename ELFT::SymRange symbols, llvm::StringRef names) -> llvm::Error {
+        for (size_t index = 1; index < symbols.size(); ++index) {
+          const typename ELFT::Sym &symbol = symbols[index];
+          if (!symbol.isUndefined()) {
+            continue;
+          }
+          bool has_version = index < versions->versyms.size();
+          unsigned version = has_version ? versions->versyms[index].vs_index : 0;
+          const VersionNeed *need = has_version ? versions->needs.find(version) : nullptr;
+          // A summary reads no name, but fails on a name outside the table as a full read
+          // does.
+          if (detail == SymbolDetail::Summary && symbol.st_name < names.size()) {
+            ++verdict.unlisted_undefined;
+            version &= VERSYM_VERSION;
+            if (need && !listed[version]) {
+              listed[version] = true;
+              verdict.versioned.push_back({{}, need->name, need->file, need->weak});
+            }
+            continue;
+          }
+          auto name = symbol.getName(names);
+          if (!name) {
+            return name.takeError();
+          }
+          verdict.undefined.emplace_back(name->data(), name->size());
+          if (need) {
+            verdict.versioned.push_back(
+                {verdict.undefined.back(), need->name, need->file, need->weak});
+          }
         }
-        continue;
-      }
-      auto name = symbol.getName(*names);
-      if (!name) {
-        return name.takeError();
-      }
-      verdict.undefined.emplace_back(name->data(), name->size());
-      if (need) {
-        verdict.versioned.push_back({verdict.undefined.back(), need->name, need->file, need->weak});
-      }
-    }
+        return llvm::Error::success();
+      });
+  if (error) {
+    return error;
   }
   versions->needs.add_unused(verdict);
   return llvm::Error::success();
@@ -964,37 +974,28 @@ llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> 
       }
     }
   };
-  for (const typename ELFT::Shdr &section : sections) {
-    if (section.sh_type != SHT_SYMTAB) {
-      continue;
-    }
-    auto symbols = elf.symbols(&section);
-    if (!symbols) {
-      return symbols.takeError();
-    }
-    // An empty table (sh_size 0) has not even the null entry.
-    if (symbols->empty()) {
-      continue;
-    }
-    auto names = elf.getStringTableForSymtab(section);
-    if (!names) {
-      return names.takeError();
-    }
-    DotUnderscores dot_underscores(*names);
-    for (size_t index = 1; index < symbols->size(); ++index) {
-      const typename ELFT::Sym &symbol = (*symbols)[index];
-      image.has_symtab = true;
-      if (symbol.isUndefined()) {
-        continue;
-      }
-      if (symbol.st_name >= names->size()) {
-        return symbol.getName(*names).takeError(); // past the table: the file is malformed
-      }
-      const char *name = names->data() + symbol.st_name;
-      if (may_be_fact_name(name) || dot_underscores.in(symbol.st_name)) {
-        visit(symbol, llvm::StringRef(name));
-      }
-    }
+  llvm::Error error = for_each_symbol_table(
+      elf, sections, SHT_SYMTAB,
+      [&](typename ELFT::SymRange symbols, llvm::StringRef names) -> llvm::Error {
+        DotUnderscores dot_underscores(names);
+        for (size_t index = 1; index < symbols.size(); ++index) {
+          const typename ELFT::Sym &symbol = symbols[index];
+          image.has_symtab = true;
+          if (symbol.isUndefined()) {
+            continue;
+          }
+          if (symbol.st_name >= names.size()) {
+            return symbol.getName(names).takeError(); // past the table: the file is malformed
+          }
+          const char *name = names.data() + symbol.st_name;
+          if (may_be_fact_name(name) || dot_underscores.in(symbol.st_name)) {
+            visit(symbol, llvm::StringRef(name));
+          }
+        }
+        return llvm::Error::success();
+      });
+  if (error) {
+    return error;
   }
   std::sort(facts.cgo_packages.begin(), facts.cgo_packages.end());
   return facts;
