@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "link/reproducer.h"
 #include "support/diagnostics.h"
+#include "support/regular_file.h"
 #include "support/quoting.h"
 #include "support/tar_reader.h"
 
@@ -236,13 +237,9 @@ llvm::Expected<std::map<std::string, std::string>> extract_files(const Bundle &b
     llvm::SmallString<256> target(directory);
     llvm::sys::path::append(target, *name);
     llvm::sys::fs::create_directories(llvm::sys::path::parent_path(target));
-    std::error_code error;
-    llvm::raw_fd_ostream out(target, error);
-    if (error) {
-      return llvm::createStringError(error, "cannot write '%s': %s", target.c_str(),
-                                     error.message().c_str());
+    if (llvm::Error error = write_whole_file(std::string(target.str()), data->second)) {
+      return error;
     }
-    out << data->second;
     mapped[original->str()] = std::string(target.str());
   }
   return mapped;

@@ -9,6 +9,7 @@
 #include "link/config.h"
 #include "link/log.h"
 #include "support/diagnostics.h"
+#include "support/regular_file.h"
 #include "support/subprocess.h"
 #include "support/version.h"
 #include "verify/go_binary.h"
@@ -138,13 +139,9 @@ llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
     }
   }
   std::string copy = importcfg + ".portable-ld";
-  std::error_code error;
-  llvm::raw_fd_ostream out(copy, error);
-  if (error) {
-    return llvm::createStringError(error, "cannot write '%s': %s", copy.c_str(),
-                                   error.message().c_str());
+  if (llvm::Error error = write_whole_file(copy, merged)) {
+    return error;
   }
-  out << merged;
   changes.push_back({"replace", "-importcfg " + importcfg, "-importcfg " + copy,
                      "an external link needs runtime/cgo, which the import config lacked"});
   return copy;

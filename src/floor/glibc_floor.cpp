@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "floor/glibc_floor.h"
 #include "floor/glibc_stubs.h"
+#include "support/regular_file.h"
 #include "support/subprocess.h"
 #include "support/version.h"
 #include "support/xdg_paths.h"
@@ -27,21 +28,6 @@ namespace {
 // In the floor's directory: the members of glibc_compat_members().
 constexpr std::string_view k_compat_archive = "libportable-ld-compat.a";
 
-llvm::Error write_file(const std::string &path, std::string_view text) {
-  std::error_code error;
-  llvm::raw_fd_ostream out(path, error);
-  if (error) {
-    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
-                                   error.message().c_str());
-  }
-  out << text;
-  out.close();
-  if (out.has_error()) {
-    return llvm::createStringError(out.error(), "cannot write '%s': %s", path.c_str(),
-                                   out.error().message().c_str());
-  }
-  return llvm::Error::success();
-}
 
 // Runs the backend with `args` after its own words; an error carries the first line of
 // its stderr.
@@ -146,10 +132,10 @@ llvm::Error build_floor(std::string_view floor, const std::string &program,
   }
   for (const StubLibrary &stub : plan_glibc_stubs(host, floor)) {
     std::string base = work + "/" + stub.soname;
-    if (llvm::Error error = write_file(base + ".s", stub.assembly)) {
+    if (llvm::Error error = write_whole_file(base + ".s", stub.assembly)) {
       return error;
     }
-    if (llvm::Error error = write_file(base + ".map", stub.version_script)) {
+    if (llvm::Error error = write_whole_file(base + ".map", stub.version_script)) {
       return error;
     }
     if (llvm::Error error = build_with_backend(
@@ -166,7 +152,7 @@ llvm::Error build_floor(std::string_view floor, const std::string &program,
   for (const CompatMember &member : glibc_compat_members(floor)) {
     std::string source = work + "/" + std::string(member.name) + ".c";
     std::string object = work + "/" + std::string(member.name) + ".o";
-    if (llvm::Error error = write_file(source, member.source)) {
+    if (llvm::Error error = write_whole_file(source, member.source)) {
       return error;
     }
     if (llvm::Error error =
@@ -208,7 +194,7 @@ llvm::Error build_floor(std::string_view floor, const std::string &program,
     libc += linker_script_path(final_directory, moved) + " ";
   }
   libc += ") )\n";
-  if (llvm::Error error = write_file(work + "/libc.so", libc)) {
+  if (llvm::Error error = write_whole_file(work + "/libc.so", libc)) {
     return error;
   }
   for (const std::string &library : libraries) {
@@ -218,7 +204,7 @@ llvm::Error build_floor(std::string_view floor, const std::string &program,
     }
     std::string script = name.substr(0, name.find(".so")).str() + ".so";
     if (llvm::Error error =
-            write_file(work + "/" + script,
+            write_whole_file(work + "/" + script,
                        fmt::format("INPUT ( {} )\n", linker_script_path(final_directory, library)))) {
       return error;
     }

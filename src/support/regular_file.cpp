@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace portable_ld {
 
@@ -72,6 +73,24 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_regular_file(const std:
     return llvm::createStringError(buffer.getError(), buffer.getError().message());
   }
   return std::move(*buffer);
+}
+
+llvm::Error write_whole_file(const std::string &path, std::string_view bytes) {
+  std::error_code error;
+  llvm::raw_fd_ostream out(path, error);
+  if (error) {
+    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                   error.message().c_str());
+  }
+  out << bytes;
+  out.close();
+  if (out.has_error()) {
+    error = out.error();
+    out.clear_error(); // else the stream's destructor aborts the process
+    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                   error.message().c_str());
+  }
+  return llvm::Error::success();
 }
 
 } // namespace portable_ld

@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -23,6 +24,10 @@ namespace portable_ld {
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 read_regular_file(const std::string &path,
                   uint64_t limit = std::numeric_limits<uint64_t>::max());
+
+// Creates or replaces `path` with `bytes`. The error names the file and the reason, a
+// failure at close (a full disk) included.
+llvm::Error write_whole_file(const std::string &path, std::string_view bytes);
 
 // Below it a read(2) into memory costs less than a mapping: its page faults, and the
 // TLB shootdown that unmapping sends to the other threads of a parallel check.
