@@ -262,9 +262,10 @@ std::optional<Outcome> Wrapper::use_glibc_floor(const std::string &program,
                                   " hello.c'); the stubs are built with it");
   }
   // A shared library has no start-up of its own.
-  std::vector<std::string> trailing = glibc_floor_trailing_args(
-      *prepared, invocation.product != Product::SharedLibrary, invocation.args);
-  add_glibc_floor(plan, invocation, floor, glibc_floor_leading_args(*prepared), trailing);
+  add_glibc_floor(plan, invocation, glibc_floor_leading_args(*prepared),
+                  glibc_floor_trailing_args(*prepared,
+                                            invocation.product != Product::SharedLibrary,
+                                            invocation.args));
   m_record.changes = plan.changes;
   m_record.glibc_floor = floor;
   m_glibc_floor = std::move(*prepared);

@@ -321,19 +321,34 @@ std::vector<SymbolAboveFloor> symbols_above_floor(const GlibcFloor &floor,
   return above;
 }
 
-std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor) {
-  return {"-L" + floor.directory};
+std::vector<FloorArgument> glibc_floor_leading_args(const GlibcFloor &floor) {
+  return {{"-L" + floor.directory,
+           fmt::format("glibc floor {0}: the stub libraries of the host's glibc, each symbol at "
+                       "its newest version up to {0}, are found first",
+                       floor.floor)}};
 }
 
-std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor, bool executable,
-                                                   const std::vector<std::string> &args) {
+std::vector<FloorArgument> glibc_floor_trailing_args(const GlibcFloor &floor, bool executable,
+                                                     const std::vector<std::string> &args) {
+  std::string runtime = fmt::format("glibc floor {}: this machine's shared libgcc and libstdc++ "
+                                    "need its own glibc, and an older system's are older than "
+                                    "the code expects",
+                                    floor.floor);
   // A host library the program links against (libsqlite3.so) needs the host's glibc: its
   // needs are checked against the stubs otherwise, and fail. On the older system that
   // system's own copy of the library is loaded, with its own needs.
-  std::vector<std::string> trailing = {"-static-libgcc", "-static-libstdc++",
-                                       "-Wl,--allow-shlib-undefined"};
+  std::vector<FloorArgument> trailing = {
+      {"-static-libgcc", runtime},
+      {"-static-libstdc++", runtime},
+      {"-Wl,--allow-shlib-undefined",
+       fmt::format("glibc floor {}: a library linked here needs this machine's glibc, not the "
+                   "floor's; the older system loads its own copy",
+                   floor.floor)}};
   if (executable && floor.start_up_wrapped) {
-    trailing.push_back("-Wl,--wrap=__libc_start_main");
+    trailing.push_back({"-Wl,--wrap=__libc_start_main",
+                        "glibc before 2.34 runs a program's constructors only through the init "
+                        "function that 2.34's crt1.o no longer passes: portable-ld's start-up "
+                        "shim passes one"});
   }
   bool asks_for_relr = std::any_of(args.begin(), args.end(), [](const std::string &arg) {
     llvm::StringRef text = arg;
@@ -341,7 +356,9 @@ std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor, bool
     return at != llvm::StringRef::npos && !text.substr(0, at).endswith("no");
   });
   if (asks_for_relr && compare_versions(floor.floor, "2.36") < 0) {
-    trailing.push_back("-Wl,-z,nopack-relative-relocs");
+    trailing.push_back(
+        {"-Wl,-z,nopack-relative-relocs",
+         fmt::format("glibc floor {}: DT_RELR relocations need glibc 2.36's loader", floor.floor)});
   }
   return trailing;
 }

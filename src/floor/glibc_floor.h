@@ -45,8 +45,13 @@ std::vector<SymbolAboveFloor> symbols_above_floor(const GlibcFloor &floor,
 // executable, the --wrap that sends start-up through the shim; below 2.36, where the
 // link's arguments (`args`) ask for DT_RELR, which older loaders cannot apply, the
 // option that takes it back (only a linker that knows the one knows the other).
-std::vector<std::string> glibc_floor_leading_args(const GlibcFloor &floor);
-std::vector<std::string> glibc_floor_trailing_args(const GlibcFloor &floor, bool executable,
-                                                   const std::vector<std::string> &args);
+// Each with the reason the log's `changes` give for it.
+struct FloorArgument {
+  std::string arg;
+  std::string reason;
+};
+std::vector<FloorArgument> glibc_floor_leading_args(const GlibcFloor &floor);
+std::vector<FloorArgument> glibc_floor_trailing_args(const GlibcFloor &floor, bool executable,
+                                                     const std::vector<std::string> &args);
 
 } // namespace portable_ld

@@ -117,36 +117,24 @@ bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan,
          config.libc == Libc::Glibc;
 }
 
-void add_glibc_floor(LinkPlan &plan, const Invocation &invocation, const std::string &floor,
-                     const std::vector<std::string> &leading,
-                     const std::vector<std::string> &trailing) {
-  plan.expanded_args.insert(plan.expanded_args.begin(), leading.begin(), leading.end());
-  plan.expanded_args.insert(plan.expanded_args.end(), trailing.begin(), trailing.end());
+void add_glibc_floor(LinkPlan &plan, const Invocation &invocation,
+                     const std::vector<FloorArgument> &leading,
+                     const std::vector<FloorArgument> &trailing) {
+  std::vector<std::string> before;
+  for (const FloorArgument &added : leading) {
+    before.push_back(added.arg);
+  }
+  plan.expanded_args.insert(plan.expanded_args.begin(), before.begin(), before.end());
+  for (const FloorArgument &added : trailing) {
+    plan.expanded_args.push_back(added.arg);
+  }
   plan.args = plan.expanded_args;
   plan.own_response_file = invocation.expanded_response_file;
   plan.stderr_mode = StderrMode::Tee;
-  for (const std::string &arg : leading) {
-    plan.changes.push_back({"add", "", arg,
-                            fmt::format("glibc floor {}: the stub libraries of the host's glibc, "
-                                        "each symbol at its newest version up to {}, are found "
-                                        "first",
-                                        floor, floor)});
-  }
-  for (const std::string &arg : trailing) {
-    plan.changes.push_back(
-        {"add", "", arg,
-         arg == "-Wl,--wrap=__libc_start_main"
-             ? "glibc before 2.34 runs a program's constructors only through the init function "
-               "that 2.34's crt1.o no longer passes: portable-ld's start-up shim passes one"
-         : arg == "-Wl,--allow-shlib-undefined"
-             ? fmt::format("glibc floor {}: a library linked here needs this machine's glibc, "
-                           "not the floor's; the older system loads its own copy",
-                           floor)
-         : arg == "-Wl,-z,nopack-relative-relocs"
-             ? fmt::format("glibc floor {}: DT_RELR relocations need glibc 2.36's loader", floor)
-             : fmt::format("glibc floor {}: this machine's shared libgcc and libstdc++ need its "
-                           "own glibc, and an older system's are older than the code expects",
-                           floor)});
+  for (const std::vector<FloorArgument> *list : {&leading, &trailing}) {
+    for (const FloorArgument &added : *list) {
+      plan.changes.push_back({"add", "", added.arg, added.reason});
+    }
   }
 }
 

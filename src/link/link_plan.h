@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "floor/glibc_floor.h"
 #include "link/arguments.h"
 #include "link/config.h"
 #include "link/static_rewrite.h"
@@ -81,10 +82,10 @@ bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan, const
 
 // Links against the floor's stubs (floor/glibc_floor.h): `leading` before the arguments,
 // `trailing` after them (in portable-ld's own response file when the build passed one),
-// each change with its reason; the linker's messages are kept to explain a failure.
-void add_glibc_floor(LinkPlan &plan, const Invocation &invocation, const std::string &floor,
-                     const std::vector<std::string> &leading,
-                     const std::vector<std::string> &trailing);
+// each a change with its reason; the linker's messages are kept to explain a failure.
+void add_glibc_floor(LinkPlan &plan, const Invocation &invocation,
+                     const std::vector<FloorArgument> &leading,
+                     const std::vector<FloorArgument> &trailing);
 
 // The argv the backend gets: its words, then "@response_file" or the arguments.
 std::vector<std::string> backend_argv(const LinkPlan &plan,
