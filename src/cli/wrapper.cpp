@@ -190,7 +190,7 @@ std::optional<Outcome> Wrapper::resolve_backend(std::string &program) {
   if (!resolved) {
     RunError error = take_run_error(resolved.takeError());
     return fail(exit_code_for_exec(error.code), Result::Error,
-                "cannot run '" + abbreviate(name) + "': " + error.reason,
+                "cannot run '" + abbreviate_path(name) + "': " + error.reason,
                 error.found_only_relative
                     ? "give PORTABLE_LD_CC (or cc in the config file) as an absolute path, or "
                       "put the compiler's directory in PATH as an absolute path"

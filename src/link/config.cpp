@@ -150,7 +150,7 @@ llvm::Error apply_reproduce(Config &config, const RawValue &raw) {
     return llvm::createStringError(std::errc::invalid_argument,
                                    "%s: '%s' is not an absolute path (links run in many "
                                    "directories)",
-                                   raw.origin.c_str(), abbreviate(dir).c_str());
+                                   raw.origin.c_str(), abbreviate_path(dir).c_str());
   }
   config.reproduce_dir = dir;
   return llvm::Error::success();
@@ -283,7 +283,7 @@ llvm::Expected<std::optional<std::string>> config_file_path() {
     if (!llvm::sys::path::is_absolute(explicit_path)) {
       return llvm::createStringError(std::errc::invalid_argument,
                                      "%s: '%s' is not an absolute path", k_config_env,
-                                     abbreviate(explicit_path).c_str());
+                                     abbreviate_path(explicit_path).c_str());
     }
     return std::string(explicit_path);
   }
@@ -502,7 +502,7 @@ llvm::Expected<std::optional<std::string>> parse_log_value(const std::string &ra
       std::errc::invalid_argument,
       "%s: '%s' is not an absolute path (links run in many directories; use an "
       "absolute path, - for stderr or off)",
-      origin.c_str(), abbreviate(value).c_str());
+      origin.c_str(), abbreviate_path(value).c_str());
 }
 
 std::string describe_settings() {

@@ -187,6 +187,11 @@ std::string abbreviate(std::string_view value, size_t limit) {
   return fmt::format("{}[... {} more bytes]", value.substr(0, cut), value.size() - cut);
 }
 
+std::string abbreviate_path(std::string_view path) {
+  constexpr size_t k_path_max = 4096;
+  return path.size() <= k_path_max ? std::string(path) : abbreviate(path);
+}
+
 std::string shell_quote(llvm::StringRef word) {
   std::string quoted = "'";
   for (char c : word) {

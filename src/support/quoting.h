@@ -39,4 +39,9 @@ void append_escaped_control(std::string &out, std::string_view text);
 // starts) with the length of the rest, so that a 100 KB setting makes a line that can be read.
 std::string abbreviate(std::string_view value, size_t limit = 100);
 
+// A path quoted in a diagnostic: whole up to PATH_MAX (4096 bytes), since the user copies
+// it and a deep build tree makes long real paths; longer, it names no file the kernel
+// accepts and is cut as abbreviate() cuts any value.
+std::string abbreviate_path(std::string_view path);
+
 } // namespace portable_ld

@@ -112,5 +112,13 @@ TEST_CASE("abbreviate: short values whole, long ones cut where a UTF-8 sequence 
   CHECK(abbreviate("\xff\xff\xff", 2) == "\xff\xff[... 1 more bytes]");
 }
 
+TEST_CASE("abbreviate_path: a path the kernel could accept is whole, a longer one cut") {
+  const std::string deep = "/" + std::string(4095, 'd');
+  CHECK(abbreviate_path("/usr/bin/cc") == "/usr/bin/cc");
+  CHECK(abbreviate_path(deep) == deep);
+  CHECK(abbreviate_path(deep + "x") == std::string(abbreviate(deep + "x")));
+  CHECK(abbreviate_path(deep + "x") == "/" + std::string(99, 'd') + "[... 3997 more bytes]");
+}
+
 } // namespace
 } // namespace portable_ld
