@@ -69,17 +69,36 @@ int print_link_version(const std::string &tool, const std::vector<std::string> &
     return k_exit_internal;
   }
   // Everything that decides what a guarded link writes or accepts: the static request,
-  // the backend, and the NSS policy (under =error a cached binary must not pass).
+  // the NSS policy (under =error a cached binary must not pass), the glibc floor and the
+  // backend.
   llvm::StringRef line = llvm::StringRef(*output).rtrim("\n");
-  std::string policy;
+  std::vector<std::string> policy;
   if (config.static_requested) {
-    policy = fmt::format(": static, nss={}", to_string(config.nss));
+    policy.push_back("static");
+    policy.push_back(fmt::format("nss={}", to_string(config.nss)));
+  }
+  if (config.glibc_floor) {
+    policy.push_back(fmt::format("glibc={}", *config.glibc_floor));
   }
   if (config.backend_origin != BackendOrigin::Default) {
-    policy += fmt::format("{}cc={}", policy.empty() ? ": " : ", ", fmt::join(config.backend, " "));
+    policy.push_back(fmt::format("cc={}", fmt::join(config.backend, " ")));
   }
-  fmt::print("{} [portable-ld {} toolexec guard{}]\n", line.str(), k_version, policy);
+  fmt::print("{} [portable-ld {} toolexec guard{}{}]\n", line.str(), k_version,
+             policy.empty() ? "" : ": ", fmt::join(policy, ", "));
   return exit_code;
+}
+
+// The packages an import config names ("packagefile PATH=FILE" lines).
+std::vector<std::string> import_config_packages(llvm::StringRef config) {
+  std::vector<std::string> packages;
+  for (llvm::StringRef rest = config; !rest.empty();) {
+    auto [line, next] = rest.split('\n');
+    rest = next;
+    if (line.consume_front("packagefile ")) {
+      packages.push_back(line.split('=').first.str());
+    }
+  }
+  return packages;
 }
 
 // cmd/go links runtime/cgo only when it knows the link is external: when the guard makes
@@ -93,14 +112,7 @@ llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
   if (!config) {
     return config.takeError();
   }
-  std::vector<std::string> present;
-  for (llvm::StringRef rest = *config; !rest.empty();) {
-    auto [line, next] = rest.split('\n');
-    rest = next;
-    if (line.consume_front("packagefile ")) {
-      present.push_back(line.split('=').first.str());
-    }
-  }
+  std::vector<std::string> present = import_config_packages(*config);
   if (std::find(present.begin(), present.end(), "runtime/cgo") != present.end()) {
     return importcfg;
   }
@@ -147,6 +159,10 @@ llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
   return copy;
 }
 
+// Why a link is guarded: a static request, or a glibc floor for a program that links
+// glibc (one with cgo, which Go may link with its own linker and the build's glibc).
+enum class GuardReason { Static, GlibcFloor };
+
 class GuardedLink {
 public:
   GuardedLink(const std::vector<std::string> &argv, Config config)
@@ -159,6 +175,7 @@ public:
 
 private:
   bool guarded();
+  bool links_glibc() const;
   std::vector<std::string> external_link_flags(std::vector<std::string> &env);
   bool add_runtime_cgo_flag(std::vector<std::string> &added);
   int link(const std::vector<std::string> &added, std::vector<std::string> env);
@@ -167,6 +184,7 @@ private:
 
   Clock::time_point m_start;
   Config m_config;
+  GuardReason m_reason = GuardReason::Static;
   Diagnostics m_diagnostics;
   InvocationRecord m_record;
   const std::string m_tool;              // GOROOT/pkg/tool/GOOS_GOARCH/link
@@ -188,7 +206,8 @@ int GuardedLink::run() {
   return status != 0 ? status : verify_output();
 }
 
-// A static request (-extldflags with -static, else the settings), for a program.
+// A static request (-extldflags with -static, else the settings), or a glibc floor for a
+// program that links glibc.
 bool GuardedLink::guarded() {
   std::optional<std::string> extldflags = last_flag_value(m_args, "extldflags");
   if (extldflags && extldflags_request_static(*extldflags)) {
@@ -200,8 +219,45 @@ bool GuardedLink::guarded() {
   }
   // A c-archive is an ar archive for another link to use: nothing to force or verify.
   bool archive = last_flag_value(m_args, "buildmode").value_or("") == "c-archive";
-  return m_record.static_requested && !archive && !m_args.empty() &&
-         !m_args.back().starts_with("-");
+  if (archive || m_args.empty() || m_args.back().starts_with("-")) {
+    return false;
+  }
+  if (m_record.static_requested) {
+    m_reason = GuardReason::Static;
+    return true;
+  }
+  if (m_config.glibc_floor && m_config.libc == Libc::Glibc && links_glibc()) {
+    m_reason = GuardReason::GlibcFloor;
+    m_record.glibc_floor = m_config.glibc_floor;
+    return true;
+  }
+  return false;
+}
+
+// Whether the output will need the C library: an external link, or runtime/cgo in the
+// import config (every cgo package imports it; Go links such a program internally when
+// its only cgo is the standard library's, against the build machine's glibc). A program
+// for another GOOS is not glibc's.
+bool GuardedLink::links_glibc() const {
+  const char *goos = std::getenv("GOOS");
+  if (goos && *goos && llvm::StringRef(goos) != "linux") {
+    return false;
+  }
+  if (last_flag_value(m_args, "linkmode").value_or("") == "external") {
+    return true;
+  }
+  std::optional<std::string> importcfg = last_flag_value(m_args, "importcfg");
+  if (!importcfg) {
+    return false;
+  }
+  llvm::Expected<std::string> config = read_whole_file(*importcfg);
+  if (!config) {
+    // link reports the unreadable file itself.
+    llvm::consumeError(config.takeError());
+    return false;
+  }
+  std::vector<std::string> packages = import_config_packages(*config);
+  return std::find(packages.begin(), packages.end(), "runtime/cgo") != packages.end();
 }
 
 // -linkmode=external and -extld=<portable-ld>, unless link has them; Go's own C compiler
@@ -210,9 +266,13 @@ std::vector<std::string> GuardedLink::external_link_flags(std::vector<std::strin
   std::vector<std::string> added;
   if (last_flag_value(m_args, "linkmode").value_or("") != "external") {
     added.push_back("-linkmode=external");
-    m_record.changes.push_back({"add", "", added.back(),
-                                "a static request needs an external link: Go's internal "
-                                "linker ignores -extldflags"});
+    m_record.changes.push_back(
+        {"add", "", added.back(),
+         m_reason == GuardReason::Static
+             ? "a static request needs an external link: Go's internal linker ignores "
+               "-extldflags"
+             : "a glibc floor needs an external link: Go's internal linker binds the build "
+               "machine's glibc"});
   }
   std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
   std::string extld = last_flag_value(m_args, "extld").value_or("gcc");
@@ -225,9 +285,13 @@ std::vector<std::string> GuardedLink::external_link_flags(std::vector<std::strin
   }
   if (!extld_is_self) {
     added.push_back("-extld=" + self);
-    m_record.changes.push_back({"add", "", added.back(),
-                                "the external link runs through portable-ld, which makes it "
-                                "static and verifies it"});
+    m_record.changes.push_back(
+        {"add", "", added.back(),
+         m_reason == GuardReason::Static
+             ? "the external link runs through portable-ld, which makes it static and "
+               "verifies it"
+             : "the external link runs through portable-ld, which links it for the glibc "
+               "floor and verifies it"});
     // Go's own choice of C compiler (CC, CXX for C++ packages) stays the backend, unless
     // PORTABLE_LD_CC or the config file names one.
     if (m_config.backend_origin == BackendOrigin::Default) {
@@ -289,8 +353,9 @@ int GuardedLink::verify_output() {
   std::string output = last_flag_value(m_args, "o").value_or("a.out");
   m_record.output = output;
   Requirements requirements;
-  requirements.static_required = true;
+  requirements.static_required = m_reason == GuardReason::Static;
   requirements.nss = m_config.nss;
+  requirements.portability = m_config.portability;
   if (!m_config.goarch.empty()) {
     requirements.goarch = m_config.goarch;
   }
