@@ -3,7 +3,8 @@
 # plain gcc (GNU ld, bfd) and through portable-ld with each PORTABLE_LD_FUSE_LD choice,
 # verification included, and prints the times and the ratios to gcc+bfd (the goal:
 # >= 2x faster with auto). Then the same link through portable-ld without and with
-# PORTABLE_LD_GLIBC=2.28, its stub cache warm and cold (the goal: <= 1.05x warm).
+# PORTABLE_LD_GLIBC=2.28, its stub cache warm and cold (the goal: <= 1.05x warm), and
+# without and with PORTABLE_LD_PROVENANCE=on, its cache warm and cold (the same goal).
 # Numbers to read, not a test.
 #
 #   bash bench/link-cmd-go.sh [PORTABLE_LD]      (default: build/bin/portable-ld)
@@ -95,17 +96,32 @@ hyperfine -N --warmup 1 --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$wo
 print_table "cmd/go's external link (auto chose: $(cut -f2 "$XDG_CACHE_HOME/portable-ld/fuse-ld" 2>/dev/null || echo '?'))" \
   faster "portable-ld auto >= 2.00x faster than gcc (bfd), verification included" "$work/times.json"
 
-# 3. The glibc floor: the same link through portable-ld (bfd) without and with
-#    PORTABLE_LD_GLIBC=2.28; cold empties the stub cache before each run.
-floor_cache=$work/floor-cache
-without="env PORTABLE_LD_FUSE_LD=bfd PORTABLE_LD_LOG=off $portable_ld @$rsp"
-with="env XDG_CACHE_HOME=$floor_cache PORTABLE_LD_GLIBC=2.28 PORTABLE_LD_FUSE_LD=bfd PORTABLE_LD_LOG=off $portable_ld @$rsp"
-hyperfine -N --warmup 1 --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$work/floor.json" \
-  -n "portable-ld bfd" "$without" \
-  -n "portable-ld bfd, glibc 2.28, warm" "$with" >&2
-hyperfine -N --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$work/floor-cold.json" \
-  --prepare "rm -rf $floor_cache" \
-  -n "portable-ld bfd, glibc 2.28, cold" "$with" >&2
+# setting_cost NAME LABEL SETTINGS LOG TITLE TARGET: the same link through portable-ld (bfd)
+# without and with SETTINGS (words for env), each logging to LOG (or not: off); warm keeps
+# its cache between runs, cold empties it before each.
+setting_cost() {
+  local name=$1 label=$2 settings=$3 log=$4 title=$5 target=$6
+  local cache=$work/$name-cache log_without=$log log_with=$log
+  if [[ $log != off ]]; then
+    log_without=$work/$name-off.jsonl log_with=$work/$name-on.jsonl
+  fi
+  local without="env PORTABLE_LD_FUSE_LD=bfd PORTABLE_LD_LOG=$log_without $portable_ld @$rsp"
+  local with="env XDG_CACHE_HOME=$cache $settings PORTABLE_LD_FUSE_LD=bfd PORTABLE_LD_LOG=$log_with $portable_ld @$rsp"
+  hyperfine -N --warmup 1 --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$work/$name.json" \
+    -n "portable-ld bfd" "$without" \
+    -n "portable-ld bfd, $label, warm" "$with" >&2
+  hyperfine -N --runs "${PORTABLE_LD_BENCH_RUNS:-5}" --export-json "$work/$name-cold.json" \
+    --prepare "rm -rf $cache" \
+    -n "portable-ld bfd, $label, cold" "$with" >&2
+  print_table "$title" slower "$target" "$work/$name.json" "$work/$name-cold.json"
+}
 
-print_table "cmd/go's external link with a glibc floor" slower \
-  "glibc 2.28, warm <= 1.05x the link without it" "$work/floor.json" "$work/floor-cold.json"
+# 3. The glibc floor, PORTABLE_LD_GLIBC=2.28; cold: no stubs yet.
+setting_cost floor "glibc 2.28" "PORTABLE_LD_GLIBC=2.28" off \
+  "cmd/go's external link with a glibc floor" "glibc 2.28, warm <= 1.05x the link without it"
+
+# 4. Provenance, logged (its record is the point): warm, the packaged files' hashes and
+#    packages are cached (the warmup run fills the cache); Go's own objects are hashed
+#    every time.
+setting_cost provenance "logged, provenance on" "PORTABLE_LD_PROVENANCE=on" logged \
+  "cmd/go's external link with provenance, logged" "provenance on, warm <= 1.05x the link without it"

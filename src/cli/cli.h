@@ -6,10 +6,10 @@
 //        -> classification (link/arguments.h) -> plan (link/link_plan.h: the static
 //        rewrite, link/static_rewrite.h; the linker choice, link/fuse_ld.h)
 //        -> backend run (support/subprocess.h) -> a failure explained (link/backend_output.h)
-//        -> verification (verify/) -> judgement (judge/) -> reproducer (link/reproducer.h)
-//        -> log record (link/log.h) -> exit status
+//        -> verification (verify/) -> judgement (judge/) -> provenance (provenance/)
+//        -> reproducer (link/reproducer.h) -> log record (link/log.h) -> exit status
 //
-// Six layers, one folder and one static library each, each using only those below it
+// Seven layers, one folder and one static library each, each using only those below it
 // (tests/layers/check-layers.py holds them to it, and to this map). Every file, one line:
 //
 // support/   knows nothing of linking
@@ -43,6 +43,11 @@
 //   glibc_stubs.h         stub libraries as text: symbols at their newest version up to
 //                         the floor, moved symbols in their old libraries, start-up shim
 //   glibc_floor.h         the stubs built with the backend, cached, and the link's arguments
+// provenance/ what went into a link (PORTABLE_LD_PROVENANCE)
+//   dependency_file.h     the files the linker read, from its --dependency-file rule
+//   dpkg_database.h       dpkg's status and file lists: the package that ships a file
+//   link_inputs.h         each input's size, SHA-256 and Debian package
+//   provenance_cache.h    hashes and packages learnt before, under XDG_CACHE_HOME
 // link/      one link, before and after the backend
 //   config.h              settings: one table of keys, environment over file, parsed by row
 //   arguments.h           classification of a compiler-driver command line

@@ -16,6 +16,8 @@
 #include "link/reproducer.h"
 #include "link/response_file.h"
 #include "link/undefined_references.h"
+#include "provenance/dependency_file.h"
+#include "provenance/link_inputs.h"
 #include "support/diagnostics.h"
 #include "support/quoting.h"
 #include "support/subprocess.h"
@@ -42,8 +44,11 @@ struct Outcome {
   Result result;
 };
 
-// A file of portable-ld's own (its response file), removed once the backend has read it,
-// and on every way out.
+// dpkg's database, where Debian keeps which package ships which file.
+constexpr const char *k_dpkg_admindir = "/var/lib/dpkg";
+
+// A file of portable-ld's own (its response file, its dependency file), removed once
+// used, and on every way out.
 struct TemporaryFile {
   std::string path; // empty: none
   void remove() {
@@ -79,6 +84,9 @@ private:
                                          const Invocation &invocation, LinkPlan &plan);
   std::optional<Outcome> explain_floor_failure(const LinkPlan &plan, int code,
                                                const std::string &linker_output);
+  std::optional<std::string> ask_for_dependency_file(const Invocation &invocation,
+                                                     LinkPlan &plan, TemporaryFile &temporary);
+  void record_provenance(const std::string &dependency_file);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
                                                  TemporaryFile &response_file);
   Outcome become_backend(const std::string &program, const LinkPlan &plan);
@@ -144,9 +152,18 @@ int Wrapper::run() {
     }
   }
 
+  TemporaryFile own_dependency_file;
+  std::optional<std::string> dependency_file;
+  if (wants_provenance(invocation, *plan, m_config)) {
+    dependency_file = ask_for_dependency_file(invocation, *plan, own_dependency_file);
+  }
+
   std::string linker_output;
   Outcome outcome = run_backend(program, *plan, response_file, linker_output);
   if (outcome.result == Result::Passthrough && plan->role == Role::FinalLink) {
+    if (dependency_file) {
+      record_provenance(*dependency_file);
+    }
     outcome = verify_output(*plan, invocation, linker_output);
   } else if (outcome.result == Result::BackendFailed) {
     outcome = explain_failure(program, invocation, *plan, *m_record.backend_status,
@@ -324,6 +341,43 @@ std::optional<Outcome> Wrapper::write_own_response_file(const LinkPlan &plan,
   }
   response_file.path = std::move(*path);
   return std::nullopt;
+}
+
+// The dependency file the linker will write: the one the link asks for itself, else a
+// temporary one of portable-ld's (removed on every way out). None when it cannot be made.
+std::optional<std::string> Wrapper::ask_for_dependency_file(const Invocation &invocation,
+                                                            LinkPlan &plan,
+                                                            TemporaryFile &temporary) {
+  if (std::optional<std::string> own = own_dependency_file(invocation)) {
+    return own;
+  }
+  llvm::SmallString<128> path;
+  if (std::error_code error =
+          llvm::sys::fs::createTemporaryFile("portable-ld-inputs", "d", path)) {
+    m_record.warnings.push_back("provenance: cannot create a temporary file: " +
+                                error.message());
+    return std::nullopt;
+  }
+  temporary.path = path.str().str();
+  add_provenance(plan, temporary.path);
+  m_record.changes = plan.changes;
+  return temporary.path;
+}
+
+// The files the linker read, described, into the record. Never fails the link.
+void Wrapper::record_provenance(const std::string &dependency_file) {
+  llvm::Expected<std::string> rule = read_whole_file(dependency_file);
+  if (!rule) {
+    m_record.warnings.push_back("provenance: " + llvm::toString(rule.takeError()));
+    return;
+  }
+  std::vector<std::string> inputs = dependency_file_inputs(*rule);
+  if (inputs.empty()) {
+    m_record.warnings.push_back("provenance: the linker listed no input in '" +
+                                dependency_file + "'");
+    return;
+  }
+  m_record.provenance = describe_link_inputs(inputs, k_dpkg_admindir, m_record.warnings);
 }
 
 // Runs the plan; Passthrough when the backend exited 0, BackendFailed otherwise.

@@ -192,6 +192,15 @@ llvm::Error apply_glibc(Config &config, const RawValue &raw) {
   return set_glibc_floor(config, raw.value, raw.origin);
 }
 
+llvm::Error apply_provenance(Config &config, const RawValue &raw) {
+  llvm::Expected<bool> value = parse_bool(raw);
+  if (!value) {
+    return value.takeError();
+  }
+  config.provenance = *value;
+  return llvm::Error::success();
+}
+
 // The one table of settings: config-file key, environment variable, value syntax,
 // meaning (for --help), and how a value applies to the Config. Rows apply in this order.
 // PORTABLE_LD_CONFIG names the file itself and so is environment-only.
@@ -219,6 +228,7 @@ constexpr Setting k_settings[] = {
   {"max_gcc",     "PORTABLE_LD_MAX_GCC",     "VERSION", "... at most this GCC_ version (libgcc_s), e.g. 4.8.0", apply_max_version<k_gcc>},
   {"allow_libs",  "PORTABLE_LD_ALLOW_LIBS",  "LIBS",    "dynamic outputs may need only these libraries (comma-separated sonames), besides a preset's", apply_allow_libs},
   {"glibc",       "PORTABLE_LD_GLIBC",       "VERSION", "final links of dynamic ELF programs and libraries are built for this glibc or newer (stub libraries from the host's glibc; amd64 and arm64), and verified against it, e.g. 2.28 (default: the host's)", apply_glibc},
+  {"provenance",  "PORTABLE_LD_PROVENANCE",  "BOOL",    "final links of ELF outputs record the files the linker read, with their SHA-256 and Debian package, in the log record (default: off)", apply_provenance},
 };
 // clang-format on
 constexpr const char *k_config_env = "PORTABLE_LD_CONFIG";

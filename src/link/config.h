@@ -68,6 +68,8 @@ struct Config {
   // PORTABLE_LD_GLIBC: final links of dynamic ELF outputs are made for this glibc
   // ("2.28"; floor/glibc_floor.h).
   std::optional<std::string> glibc_floor;
+  // PORTABLE_LD_PROVENANCE: final links record the files the linker read (provenance/).
+  bool provenance = false;
   // PORTABLE_LD_FUSE_LD: "" (the backend's default linker), auto, mold, lld, bfd or gold.
   std::string fuse_ld;
   bool reproduce_always = false;

@@ -117,6 +117,47 @@ bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan,
          config.libc == Libc::Glibc;
 }
 
+bool wants_provenance(const Invocation &invocation, const LinkPlan &plan,
+                      const Config &config) {
+  return config.provenance && plan.role == Role::FinalLink && !invocation.targets_darwin;
+}
+
+std::optional<std::string> own_dependency_file(const Invocation &invocation) {
+  // The linker's words, in order, from -Wl,a,b and -Xlinker a.
+  std::vector<llvm::StringRef> words;
+  const std::vector<std::string> &args = invocation.args;
+  for (size_t i = 0; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (arg.consume_front("-Wl,")) {
+      llvm::SmallVector<llvm::StringRef, 4> parts;
+      arg.split(parts, ',');
+      words.insert(words.end(), parts.begin(), parts.end());
+    } else if (arg == "-Xlinker" && i + 1 < args.size()) {
+      words.push_back(args[++i]);
+    }
+  }
+  std::optional<std::string> path;
+  for (size_t i = 0; i < words.size(); ++i) {
+    llvm::StringRef word = words[i];
+    if (!word.consume_front("--dependency-file") && !word.consume_front("-dependency-file")) {
+      continue;
+    }
+    if (word.consume_front("=")) {
+      path = word.str();
+    } else if (word.empty() && i + 1 < words.size()) {
+      path = words[++i].str();
+    }
+  }
+  return path;
+}
+
+void add_provenance(LinkPlan &plan, const std::string &path) {
+  plan.backend_words.push_back("-Xlinker");
+  plan.backend_words.push_back("--dependency-file=" + path);
+  plan.changes.push_back({"add", "", "-Xlinker --dependency-file=" + path,
+                          "PORTABLE_LD_PROVENANCE: the linker lists the files it reads"});
+}
+
 void add_glibc_floor(LinkPlan &plan, const Invocation &invocation,
                      const std::vector<FloorArgument> &leading,
                      const std::vector<FloorArgument> &trailing) {

@@ -80,6 +80,18 @@ void replace_gold(LinkPlan &plan, const Invocation &invocation, const std::strin
 // request, not for darwin).
 bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan, const Config &config);
 
+// Whether PORTABLE_LD_PROVENANCE applies: a final link of an ELF output (not for darwin,
+// whose ld64 writes no dependency file).
+bool wants_provenance(const Invocation &invocation, const LinkPlan &plan, const Config &config);
+
+// The dependency file the link's own arguments ask the linker for (-Wl,--dependency-file=F,
+// -Wl,--dependency-file,F or through -Xlinker), if any: then that one is read, and kept.
+std::optional<std::string> own_dependency_file(const Invocation &invocation);
+
+// Has the linker list the files it reads in `path` (-Xlinker --dependency-file=PATH, which
+// no comma in PATH can split).
+void add_provenance(LinkPlan &plan, const std::string &path);
+
 // Links against the floor's stubs (floor/glibc_floor.h): `leading` before the arguments,
 // `trailing` after them (in portable-ld's own response file when the build passed one),
 // each a change with its reason; the linker's messages are kept to explain a failure.

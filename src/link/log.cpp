@@ -41,6 +41,31 @@ std::string utc_timestamp() {
 
 int64_t microseconds(double ms) { return static_cast<int64_t>(ms * 1000); }
 
+// {"inputs": [{"path", "real_path", "size", "sha256", "package": {...}}, ...]}: the
+// files the linker read, in its order.
+llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs) {
+  llvm::json::Array array;
+  for (const LinkInput &input : inputs) {
+    llvm::json::Object entry{{"path", json_string(input.path)},
+                             {"real_path", json_string(input.real_path)},
+                             {"size", static_cast<int64_t>(input.size)}};
+    if (!input.sha256.empty()) {
+      entry["sha256"] = input.sha256;
+    }
+    if (input.package) {
+      entry["package"] =
+          llvm::json::Object{{"name", json_string(input.package->name)},
+                             {"version", json_string(input.package->version)},
+                             {"architecture", json_string(input.package->architecture)}};
+    }
+    if (!input.error.empty()) {
+      entry["error"] = json_string(input.error);
+    }
+    array.push_back(std::move(entry));
+  }
+  return llvm::json::Object{{"inputs", std::move(array)}};
+}
+
 // Opens without blocking: a FIFO with no reader would hold the link forever (it fails
 // with ENXIO instead). Writes then block as usual, for a FIFO that has a reader.
 int open_for_append(const std::string &path) {
@@ -121,6 +146,9 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
   }
   if (record.glibc_floor) {
     object["glibc_floor"] = *record.glibc_floor;
+  }
+  if (record.provenance) {
+    object["provenance"] = provenance_json(*record.provenance);
   }
   if (record.verdict) {
     object["verdict"] = to_json(*record.verdict);

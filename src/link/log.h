@@ -16,6 +16,7 @@
 #include "link/arguments.h"
 #include "link/config.h"
 #include "link/static_rewrite.h"
+#include "provenance/link_inputs.h"
 #include "support/subprocess.h"
 #include "verify/verify.h"
 
@@ -59,6 +60,8 @@ struct InvocationRecord {
   double backend_ms = 0, verify_ms = 0, total_ms = 0;
   std::optional<std::string> output;             // the file a final link writes
   std::optional<std::string> glibc_floor;        // PORTABLE_LD_GLIBC, when the link used it
+  // PORTABLE_LD_PROVENANCE: the files the linker read, when it said.
+  std::optional<std::vector<LinkInput>> provenance;
   std::optional<Verdict> verdict;
   Result result = Result::Error;
   std::vector<std::string> errors;               // portable-ld's own error messages

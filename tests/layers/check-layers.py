@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Holds portable-ld's sources to their layers (src/cli/cli.h draws them):
 
-    support <- verify <- judge <- floor <- link <- cli
+    support <- verify <- judge <- floor <- provenance <- link <- cli
 
 A file in one layer's folder may include headers of its own layer and of the layers below
 it, never above; no two modules (a header and its .cpp) include each other, directly or
@@ -14,7 +14,7 @@ import pathlib
 import re
 import sys
 
-LAYERS = ["support", "verify", "judge", "floor", "link", "cli"]
+LAYERS = ["support", "verify", "judge", "floor", "provenance", "link", "cli"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 
 

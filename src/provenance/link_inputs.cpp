@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "provenance/link_inputs.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "provenance/provenance_cache.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Parallel.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA256.h"
+
+namespace portable_ld {
+
+namespace {
+
+// Where Debian packages install files (the FHS); a file elsewhere (/tmp, /home, a build
+// tree) is no package's, and needs no look into dpkg's database.
+bool may_be_packaged(llvm::StringRef path) {
+  for (llvm::StringRef top : {"/usr/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/bin/",
+                              "/sbin/", "/opt/", "/etc/", "/var/lib/"}) {
+    if (path.startswith(top)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The packages of `candidates` (path -> package; absent: none), from the cache where it
+// knows them, else from one read of the database, which the cache then learns.
+std::map<std::string, DebianPackage> packages_of(const std::vector<std::string> &candidates,
+                                                 const std::string &admindir,
+                                                 std::vector<std::string> &warnings) {
+  std::map<std::string, DebianPackage> packages;
+  llvm::SmallString<256> status_path(admindir);
+  llvm::sys::path::append(status_path, "status");
+  struct stat status;
+  if (::stat(status_path.c_str(), &status) != 0) {
+    return packages; // not a Debian system: no packages, and nothing to say
+  }
+  const std::string database = file_identity(status_path.str().str(), status);
+  std::vector<std::string> unknown;
+  for (const std::string &path : candidates) {
+    if (!may_be_packaged(path)) {
+      continue;
+    }
+    if (std::optional<DebianPackage> cached = cached_package(database, path)) {
+      if (!cached->name.empty()) {
+        packages[path] = std::move(*cached);
+      }
+    } else if (std::find(unknown.begin(), unknown.end(), path) == unknown.end()) {
+      unknown.push_back(path);
+    }
+  }
+  if (unknown.empty()) {
+    return packages;
+  }
+  llvm::Expected<std::map<std::string, DebianPackage>> found =
+      find_debian_packages(admindir, unknown);
+  if (!found) {
+    warnings.push_back("provenance: no Debian packages: " + llvm::toString(found.takeError()));
+    return packages;
+  }
+  for (const std::string &path : unknown) {
+    auto hit = found->find(path);
+    cache_package(database, path,
+                  hit == found->end() ? std::nullopt : std::optional(hit->second));
+    if (hit != found->end()) {
+      packages[path] = hit->second;
+    }
+  }
+  return packages;
+}
+
+} // namespace
+
+llvm::Expected<std::string> sha256_of_file(const std::string &path, uint64_t &size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    std::error_code error(errno, std::generic_category());
+    return llvm::createStringError(error, "cannot read '%s': %s", path.c_str(),
+                                   error.message().c_str());
+  }
+  llvm::SHA256 hasher;
+  std::vector<uint8_t> buffer(1 << 16);
+  size = 0;
+  for (;;) {
+    ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      std::error_code error(errno, std::generic_category());
+      ::close(fd);
+      return llvm::createStringError(error, "cannot read '%s': %s", path.c_str(),
+                                     error.message().c_str());
+    }
+    if (got == 0) {
+      break;
+    }
+    hasher.update(llvm::ArrayRef<uint8_t>(buffer.data(), static_cast<size_t>(got)));
+    size += static_cast<uint64_t>(got);
+  }
+  ::close(fd);
+  return llvm::toHex(hasher.final(), /*LowerCase=*/true);
+}
+
+std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &paths,
+                                            const std::string &admindir,
+                                            std::vector<std::string> &warnings) {
+  std::vector<LinkInput> inputs;
+  std::vector<std::string> absolutes; // each input's name, made absolute
+  std::vector<std::string> lookups;   // each input's absolute and real paths
+  for (const std::string &path : paths) {
+    LinkInput input;
+    input.path = path;
+    llvm::SmallString<256> absolute(path);
+    llvm::sys::fs::make_absolute(absolute);
+    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/false);
+    absolutes.push_back(absolute.str().str());
+    llvm::SmallString<256> real;
+    input.real_path = llvm::sys::fs::real_path(absolute, real) ? absolutes.back()
+                                                                 : real.str().str();
+    lookups.push_back(input.real_path);
+    if (absolutes.back() != input.real_path) {
+      lookups.push_back(absolutes.back());
+    }
+    inputs.push_back(std::move(input));
+  }
+
+  // The packages first: a packaged file's hash may be cached. The real file's package
+  // first: its bytes are what was linked. Else the package of the name the linker opened
+  // (a symbolic link such as libm.so in a -dev package).
+  if (!admindir.empty()) {
+    std::map<std::string, DebianPackage> packages = packages_of(lookups, admindir, warnings);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      auto real = packages.find(inputs[i].real_path);
+      auto named = packages.find(absolutes[i]);
+      if (real != packages.end()) {
+        inputs[i].package = real->second;
+      } else if (named != packages.end()) {
+        inputs[i].package = named->second;
+      }
+    }
+  }
+
+  // The hashes, on every core: Go's own object alone is megabytes.
+  llvm::parallelForEachN(0, inputs.size(), [&](size_t i) {
+    LinkInput &input = inputs[i];
+    struct stat status;
+    if (::stat(input.real_path.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) {
+      input.error = "'" + input.path + "' is not a regular file any more";
+      return;
+    }
+    std::string identity;
+    if (input.package) {
+      identity = file_identity(input.real_path, status);
+      if (std::optional<std::string> cached = cached_sha256(identity)) {
+        input.sha256 = std::move(*cached);
+        input.size = static_cast<uint64_t>(status.st_size);
+        return;
+      }
+    }
+    llvm::Expected<std::string> hash = sha256_of_file(input.real_path, input.size);
+    if (!hash) {
+      input.error = llvm::toString(hash.takeError());
+      return;
+    }
+    input.sha256 = std::move(*hash);
+    if (!identity.empty() && input.size == static_cast<uint64_t>(status.st_size)) {
+      cache_sha256(identity, input.sha256);
+    }
+  });
+  return inputs;
+}
+
+} // namespace portable_ld

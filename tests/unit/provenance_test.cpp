@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "link/link_plan.h"
+#include "provenance/dependency_file.h"
+#include "provenance/dpkg_database.h"
+
+#include "unit_test.h"
+
+namespace portable_ld {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+TEST_CASE("dependency_file_inputs: each linker's rule, in order, each once") {
+  // GNU ld and gold: one prerequisite per line, a repeated one (a linker script's GROUP).
+  CHECK(dependency_file_inputs("out: \\\n  /lib/crt1.o \\\n  main.o \\\n  /lib/libm.a \\\n"
+                               "  /lib/libm.a \\\n  /lib/libc.a\n") ==
+        Strings{"/lib/crt1.o", "main.o", "/lib/libm.a", "/lib/libc.a"});
+  // lld: then a phony rule per file, which is not read.
+  CHECK(dependency_file_inputs("out: \\\n /lib/crt1.o \\\n main.o\n\n/lib/crt1.o:\n\nmain.o:\n") ==
+        Strings{"/lib/crt1.o", "main.o"});
+  // mold: one line.
+  CHECK(dependency_file_inputs("out: a.o b.o\n\na.o:\n") == Strings{"a.o", "b.o"});
+  // CRLF line ends.
+  CHECK(dependency_file_inputs("out: \\\r\n a.o \\\r\n b.o\r\n") == Strings{"a.o", "b.o"});
+}
+
+TEST_CASE("dependency_file_inputs: Make's escapes undone") {
+  CHECK(dependency_file_inputs("my\\ out: my\\ dir/a.o b\\#1.o c$$d.o\n") ==
+        Strings{"my dir/a.o", "b#1.o", "c$d.o"});
+}
+
+TEST_CASE("dependency_file_inputs: no rule, no inputs") {
+  CHECK(dependency_file_inputs("").empty());
+  CHECK(dependency_file_inputs("just words\n").empty());
+  CHECK(dependency_file_inputs("out:\n").empty());
+}
+
+TEST_CASE("parse_dpkg_status: installed packages by their file lists' names") {
+  auto packages = parse_dpkg_status("Package: libc6-dev\n"
+                                    "Status: install ok installed\n"
+                                    "Multi-Arch: same\n"
+                                    "Architecture: amd64\n"
+                                    "Version: 2.36-9+deb12u9\n"
+                                    "Description: GNU C Library: Development Libraries\n"
+                                    " and Header Files\n"
+                                    "\n"
+                                    "Package: make\n"
+                                    "Status: install ok installed\n"
+                                    "Architecture: amd64\n"
+                                    "Version: 4.3-4.1\n"
+                                    "\n"
+                                    "Package: removed\n"
+                                    "Status: deinstall ok config-files\n"
+                                    "Architecture: amd64\n"
+                                    "Version: 1\n");
+  REQUIRE(packages.count("libc6-dev:amd64") == 1);
+  CHECK(packages["libc6-dev:amd64"].version == "2.36-9+deb12u9");
+  CHECK(packages.count("libc6-dev") == 0); // Multi-Arch: same lists as name:arch
+  CHECK(packages["make"].name == "make");
+  CHECK(packages["make"].architecture == "amd64");
+  CHECK(packages.count("removed") == 0);
+  CHECK(packages.count("removed:amd64") == 0);
+}
+
+TEST_CASE("dpkg_path_spellings: both sides of the /usr merge") {
+  CHECK(dpkg_path_spellings("/usr/lib/x86_64-linux-gnu/libc.so.6") ==
+        Strings{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6"});
+  CHECK(dpkg_path_spellings("/lib64/ld-linux-x86-64.so.2") ==
+        Strings{"/lib64/ld-linux-x86-64.so.2", "/usr/lib64/ld-linux-x86-64.so.2"});
+  CHECK(dpkg_path_spellings("/opt/lib/libx.a") == Strings{"/opt/lib/libx.a"});
+}
+
+TEST_CASE("own_dependency_file: the link's own request, in each spelling") {
+  auto own = [](Strings args) {
+    Invocation invocation;
+    invocation.args = std::move(args);
+    return own_dependency_file(invocation);
+  };
+  CHECK(own({"main.o", "-Wl,--dependency-file=a.d"}) == "a.d");
+  CHECK(own({"main.o", "-Wl,-O1,--dependency-file,b.d"}) == "b.d");
+  CHECK(own({"-Xlinker", "--dependency-file=c.d"}) == "c.d");
+  CHECK(own({"-Xlinker", "--dependency-file", "-Xlinker", "d.d"}) == "d.d");
+  CHECK(own({"main.o", "-o", "main"}) == std::nullopt);
+}
+
+} // namespace
+} // namespace portable_ld
