@@ -69,8 +69,8 @@ int print_link_version(const std::string &tool, const std::vector<std::string> &
     return k_exit_internal;
   }
   // Everything that decides what a guarded link writes or accepts: the static request,
-  // the NSS policy (under =error a cached binary must not pass), the glibc floor and the
-  // backend.
+  // the NSS policy (under =error a cached binary must not pass), the glibc floor, the
+  // portability policy (a dynamic guarded link is judged by it) and the backend.
   llvm::StringRef line = llvm::StringRef(*output).rtrim("\n");
   std::vector<std::string> policy;
   if (config.static_requested) {
@@ -79,6 +79,15 @@ int print_link_version(const std::string &tool, const std::vector<std::string> &
   }
   if (config.glibc_floor) {
     policy.push_back(fmt::format("glibc={}", *config.glibc_floor));
+  }
+  if (!config.portability.preset.empty()) {
+    policy.push_back(fmt::format("policy={}", config.portability.preset));
+  }
+  for (const FamilyVersion &limit : config.portability.max_versions) {
+    policy.push_back(fmt::format("max_{}={}", llvm::StringRef(limit.family).lower(), limit.version));
+  }
+  if (config.portability.allowed_libs) {
+    policy.push_back(fmt::format("allow_libs={}", fmt::join(*config.portability.allowed_libs, " ")));
   }
   if (config.backend_origin != BackendOrigin::Default) {
     policy.push_back(fmt::format("cc={}", fmt::join(config.backend, " ")));

@@ -4,6 +4,9 @@
 // the log record and returns its documented exit code.
 #include "cli/cli.h"
 
+#include <atomic>
+#include <future>
+
 #include "floor/glibc_floor.h"
 #include "judge/judge_output.h"
 #include "link/arguments.h"
@@ -20,6 +23,7 @@
 #include "provenance/link_inputs.h"
 #include "support/diagnostics.h"
 #include "support/quoting.h"
+#include "support/regular_file.h"
 #include "support/subprocess.h"
 #include "verify/symbol_versions.h"
 
@@ -46,6 +50,8 @@ struct Outcome {
 
 // dpkg's database, where Debian keeps which package ships which file.
 constexpr const char *k_dpkg_admindir = "/var/lib/dpkg";
+// A dependency file larger than this is not a linker's list of its inputs.
+constexpr uint64_t k_dependency_file_limit = 256 << 20;
 
 // A file of portable-ld's own (its response file, its dependency file), removed once
 // used, and on every way out.
@@ -86,7 +92,7 @@ private:
                                                const std::string &linker_output);
   std::optional<std::string> ask_for_dependency_file(const Invocation &invocation,
                                                      LinkPlan &plan, TemporaryFile &temporary);
-  void record_provenance(const std::string &dependency_file);
+  void record_provenance(const std::string &dependency_file, const HashesByIdentity &ahead);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
                                                  TemporaryFile &response_file);
   Outcome become_backend(const std::string &program, const LinkPlan &plan);
@@ -152,17 +158,43 @@ int Wrapper::run() {
     }
   }
 
-  TemporaryFile own_dependency_file;
+  TemporaryFile temporary_dependency_file;
   std::optional<std::string> dependency_file;
+  std::atomic<bool> stop_hashing{false};
+  std::future<HashesByIdentity> hashed_ahead;
   if (wants_provenance(invocation, *plan, m_config)) {
-    dependency_file = ask_for_dependency_file(invocation, *plan, own_dependency_file);
+    dependency_file = ask_for_dependency_file(invocation, *plan, temporary_dependency_file);
+    // The link's own inputs are hashed while the backend links them.
+    hashed_ahead = std::async(std::launch::async, hash_files_ahead, invocation.inputs,
+                              std::cref(stop_hashing));
   }
 
   std::string linker_output;
   Outcome outcome = run_backend(program, *plan, response_file, linker_output);
+  if (outcome.result == Result::BackendFailed && !plan->provenance_words.empty() &&
+      linker_output.find("--dependency-file") != std::string::npos) {
+    // A linker without --dependency-file (GNU ld before 2.35): the link runs again as
+    // asked, and goes without provenance rather than fail where plain cc would not.
+    drop_provenance(*plan);
+    m_record.changes = plan->changes;
+    m_record.warnings.push_back("provenance: the linker does not know --dependency-file; "
+                                "linked again without it, and no inputs recorded");
+    m_diagnostics.warn("provenance: the linker does not know --dependency-file; linked "
+                          "again without it");
+    dependency_file.reset();
+    if (std::optional<Outcome> failed = write_own_response_file(*plan, response_file)) {
+      return finish(*failed, nullptr, nullptr);
+    }
+    linker_output.clear();
+    outcome = run_backend(program, *plan, response_file, linker_output);
+  }
+  if (outcome.result != Result::Passthrough) {
+    stop_hashing = true;
+  }
   if (outcome.result == Result::Passthrough && plan->role == Role::FinalLink) {
     if (dependency_file) {
-      record_provenance(*dependency_file);
+      record_provenance(*dependency_file,
+                        hashed_ahead.valid() ? hashed_ahead.get() : HashesByIdentity{});
     }
     outcome = verify_output(*plan, invocation, linker_output);
   } else if (outcome.result == Result::BackendFailed) {
@@ -365,19 +397,24 @@ std::optional<std::string> Wrapper::ask_for_dependency_file(const Invocation &in
 }
 
 // The files the linker read, described, into the record. Never fails the link.
-void Wrapper::record_provenance(const std::string &dependency_file) {
-  llvm::Expected<std::string> rule = read_whole_file(dependency_file);
+void Wrapper::record_provenance(const std::string &dependency_file,
+                                const HashesByIdentity &ahead) {
+  // A regular file only: a link may name a FIFO or a device for its own dependency file.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> rule =
+      read_regular_file(dependency_file, k_dependency_file_limit);
   if (!rule) {
-    m_record.warnings.push_back("provenance: " + llvm::toString(rule.takeError()));
+    m_record.warnings.push_back("provenance: cannot read '" + dependency_file +
+                                "': " + llvm::toString(rule.takeError()));
     return;
   }
-  std::vector<std::string> inputs = dependency_file_inputs(*rule);
+  std::vector<std::string> inputs = dependency_file_inputs((*rule)->getBuffer());
   if (inputs.empty()) {
     m_record.warnings.push_back("provenance: the linker listed no input in '" +
                                 dependency_file + "'");
     return;
   }
-  m_record.provenance = describe_link_inputs(inputs, k_dpkg_admindir, m_record.warnings);
+  m_record.provenance =
+      describe_link_inputs(inputs, k_dpkg_admindir, m_record.warnings, ahead);
 }
 
 // Runs the plan; Passthrough when the backend exited 0, BackendFailed otherwise.

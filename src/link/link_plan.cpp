@@ -119,7 +119,9 @@ bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan,
 
 bool wants_provenance(const Invocation &invocation, const LinkPlan &plan,
                       const Config &config) {
-  return config.provenance && plan.role == Role::FinalLink && !invocation.targets_darwin;
+  // The log record is where provenance goes: without a log, nothing would keep it.
+  return config.provenance && config.log_path && plan.role == Role::FinalLink &&
+         !invocation.targets_darwin;
 }
 
 std::optional<std::string> own_dependency_file(const Invocation &invocation) {
@@ -152,10 +154,17 @@ std::optional<std::string> own_dependency_file(const Invocation &invocation) {
 }
 
 void add_provenance(LinkPlan &plan, const std::string &path) {
-  plan.backend_words.push_back("-Xlinker");
-  plan.backend_words.push_back("--dependency-file=" + path);
+  plan.provenance_words = {"-Xlinker", "--dependency-file=" + path};
+  plan.stderr_mode = StderrMode::Tee;
   plan.changes.push_back({"add", "", "-Xlinker --dependency-file=" + path,
                           "PORTABLE_LD_PROVENANCE: the linker lists the files it reads"});
+}
+
+void drop_provenance(LinkPlan &plan) {
+  plan.provenance_words.clear();
+  std::erase_if(plan.changes, [](const ArgumentChange &change) {
+    return llvm::StringRef(change.to).startswith("-Xlinker --dependency-file=");
+  });
 }
 
 void add_glibc_floor(LinkPlan &plan, const Invocation &invocation,
@@ -182,6 +191,7 @@ void add_glibc_floor(LinkPlan &plan, const Invocation &invocation,
 std::vector<std::string> backend_argv(const LinkPlan &plan,
                                       const std::optional<std::string> &response_file) {
   std::vector<std::string> argv = plan.backend_words;
+  argv.insert(argv.end(), plan.provenance_words.begin(), plan.provenance_words.end());
   if (response_file) {
     argv.push_back("@" + *response_file);
   } else {

@@ -38,6 +38,9 @@ struct LinkPlan {
   std::vector<ArgumentChange> changes;
   // The backend's words (PORTABLE_LD_CC, then an added -fuse-ld=), then its arguments.
   std::vector<std::string> backend_words;
+  // PORTABLE_LD_PROVENANCE's request for a dependency file in a temporary file of
+  // portable-ld's: run, but kept out of a reproducer bundle's command.
+  std::vector<std::string> provenance_words;
   std::vector<std::string> args;
   // The rewritten arguments go into portable-ld's own response file, as the build's
   // went into its own: `args` are that file's content, the backend gets "@FILE".
@@ -84,13 +87,17 @@ bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan, const
 // whose ld64 writes no dependency file).
 bool wants_provenance(const Invocation &invocation, const LinkPlan &plan, const Config &config);
 
+
 // The dependency file the link's own arguments ask the linker for (-Wl,--dependency-file=F,
 // -Wl,--dependency-file,F or through -Xlinker), if any: then that one is read, and kept.
 std::optional<std::string> own_dependency_file(const Invocation &invocation);
 
 // Has the linker list the files it reads in `path` (-Xlinker --dependency-file=PATH, which
-// no comma in PATH can split).
+// no comma in PATH can split); its stderr is kept, to tell a linker that lacks the option.
 void add_provenance(LinkPlan &plan, const std::string &path);
+
+// Takes that request back, for a linker that does not know it.
+void drop_provenance(LinkPlan &plan);
 
 // Links against the floor's stubs (floor/glibc_floor.h): `leading` before the arguments,
 // `trailing` after them (in portable-ld's own response file when the build passed one),

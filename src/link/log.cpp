@@ -50,7 +50,7 @@ llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs) {
                              {"real_path", json_string(input.real_path)},
                              {"size", static_cast<int64_t>(input.size)}};
     if (!input.sha256.empty()) {
-      entry["sha256"] = input.sha256;
+      entry["sha256"] = json_string(input.sha256);
     }
     if (input.package) {
       entry["package"] =

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "provenance/dpkg_database.h"
 
-#include "support/subprocess.h"
+#include "support/regular_file.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -71,11 +71,14 @@ llvm::Expected<std::map<std::string, DebianPackage>>
 find_debian_packages(const std::string &admindir, const std::vector<std::string> &paths) {
   llvm::SmallString<256> status_path(admindir);
   llvm::sys::path::append(status_path, "status");
-  llvm::Expected<std::string> status = read_whole_file(status_path.str().str());
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> status =
+      read_regular_file(status_path.str().str());
   if (!status) {
-    return status.takeError();
+    return llvm::createStringError(std::errc::io_error, "cannot read '%s': %s",
+                                   status_path.c_str(),
+                                   llvm::toString(status.takeError()).c_str());
   }
-  std::map<std::string, DebianPackage> installed = parse_dpkg_status(*status);
+  std::map<std::string, DebianPackage> installed = parse_dpkg_status((*status)->getBuffer());
 
   // Every spelling of every path -> the path it stands for.
   llvm::StringMap<std::string> wanted;
@@ -98,12 +101,14 @@ find_debian_packages(const std::string &admindir, const std::vector<std::string>
     if (package == installed.end()) {
       continue; // a list left by a package that is not installed (any longer)
     }
-    llvm::Expected<std::string> files = read_whole_file(list.str());
+    // One package's list that cannot be read (or is not a regular file) costs that
+    // package's files their package, not the others theirs.
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> files = read_regular_file(list.str());
     if (!files) {
       llvm::consumeError(files.takeError());
       continue;
     }
-    for (llvm::StringRef rest = *files; !rest.empty();) {
+    for (llvm::StringRef rest = (*files)->getBuffer(); !rest.empty();) {
       auto [line, next] = rest.split('\n');
       rest = next;
       auto hit = wanted.find(line);

@@ -5,9 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
+#include "provenance/dependency_file.h"
 #include "provenance/provenance_cache.h"
+
+#include "llvm/ADT/StringSet.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -45,6 +49,7 @@ std::map<std::string, DebianPackage> packages_of(const std::vector<std::string> 
   }
   const std::string database = file_identity(status_path.str().str(), status);
   std::vector<std::string> unknown;
+  llvm::StringSet<> asked;
   for (const std::string &path : candidates) {
     if (!may_be_packaged(path)) {
       continue;
@@ -53,7 +58,7 @@ std::map<std::string, DebianPackage> packages_of(const std::vector<std::string> 
       if (!cached->name.empty()) {
         packages[path] = std::move(*cached);
       }
-    } else if (std::find(unknown.begin(), unknown.end(), path) == unknown.end()) {
+    } else if (asked.insert(path).second) {
       unknown.push_back(path);
     }
   }
@@ -110,13 +115,51 @@ llvm::Expected<std::string> sha256_of_file(const std::string &path, uint64_t &si
   return llvm::toHex(hasher.final(), /*LowerCase=*/true);
 }
 
+HashesByIdentity hash_files_ahead(const std::vector<std::string> &paths,
+                                  const std::atomic<bool> &stop) {
+  HashesByIdentity hashes;
+  for (const std::string &path : paths) {
+    if (stop.load(std::memory_order_relaxed)) {
+      break;
+    }
+    llvm::SmallString<256> real;
+    if (llvm::sys::fs::real_path(path, real)) {
+      continue;
+    }
+    struct stat before;
+    if (::stat(real.c_str(), &before) != 0 || !S_ISREG(before.st_mode)) {
+      continue;
+    }
+    uint64_t size = 0;
+    llvm::Expected<std::string> hash = sha256_of_file(real.str().str(), size);
+    struct stat after;
+    if (!hash) {
+      llvm::consumeError(hash.takeError());
+      continue;
+    }
+    std::string identity = file_identity(real.str().str(), before);
+    if (::stat(real.c_str(), &after) == 0 && identity == file_identity(real.str().str(), after) &&
+        size == static_cast<uint64_t>(before.st_size)) {
+      hashes.emplace(std::move(identity), std::move(*hash));
+    }
+  }
+  return hashes;
+}
+
 std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &paths,
                                             const std::string &admindir,
-                                            std::vector<std::string> &warnings) {
+                                            std::vector<std::string> &warnings,
+                                            const HashesByIdentity &ahead) {
   std::vector<LinkInput> inputs;
   std::vector<std::string> absolutes; // each input's name, made absolute
   std::vector<std::string> lookups;   // each input's absolute and real paths
-  for (const std::string &path : paths) {
+  for (const std::string &named : paths) {
+    // lld escapes a space, '#' and '$' in its names as Make does; the others do not.
+    std::string unescaped = undo_make_escapes(named);
+    const std::string &path = unescaped != named && !llvm::sys::fs::exists(named) &&
+                                      llvm::sys::fs::exists(unescaped)
+                                  ? unescaped
+                                  : named;
     LinkInput input;
     input.path = path;
     llvm::SmallString<256> absolute(path);
@@ -153,13 +196,22 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
   llvm::parallelForEachN(0, inputs.size(), [&](size_t i) {
     LinkInput &input = inputs[i];
     struct stat status;
-    if (::stat(input.real_path.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) {
-      input.error = "'" + input.path + "' is not a regular file any more";
+    if (::stat(input.real_path.c_str(), &status) != 0) {
+      input.error = "cannot read '" + input.path + "': " + std::strerror(errno);
       return;
     }
-    std::string identity;
+    if (!S_ISREG(status.st_mode)) {
+      input.error = "'" + input.path + "' is not a regular file";
+      return;
+    }
+    std::string identity = file_identity(input.real_path, status);
+    auto made = ahead.find(identity);
+    if (made != ahead.end()) {
+      input.sha256 = made->second;
+      input.size = static_cast<uint64_t>(status.st_size);
+      return;
+    }
     if (input.package) {
-      identity = file_identity(input.real_path, status);
       if (std::optional<std::string> cached = cached_sha256(identity)) {
         input.sha256 = std::move(*cached);
         input.size = static_cast<uint64_t>(status.st_size);
@@ -172,7 +224,7 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
       return;
     }
     input.sha256 = std::move(*hash);
-    if (!identity.empty() && input.size == static_cast<uint64_t>(status.st_size)) {
+    if (input.package && input.size == static_cast<uint64_t>(status.st_size)) {
       cache_sha256(identity, input.sha256);
     }
   });

@@ -4,7 +4,9 @@
 // and the installed Debian package that ships it (PORTABLE_LD_PROVENANCE).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,12 +24,24 @@ struct LinkInput {
   std::string error;     // why the file could not be read after the link (then no hash)
 };
 
+// SHA-256s by file identity (provenance_cache.h's file_identity()).
+using HashesByIdentity = std::map<std::string, std::string>;
+
+// Hashes the regular files among `paths`, a link's own inputs, known before it runs: on
+// a thread of its own while the backend links, this costs the link no time (Go's go.o
+// alone is tens of megabytes). A file that changes while it is read is left out; `stop`
+// set ends the work early.
+HashesByIdentity hash_files_ahead(const std::vector<std::string> &paths,
+                                  const std::atomic<bool> &stop);
+
 // Describes `paths` (relative ones from the current directory), in their order. The
-// packages come from dpkg's database in `admindir`; without one (not Debian), none. What
-// could not be read is said in `warnings`: provenance never fails a link.
+// packages come from dpkg's database in `admindir`; without one (not Debian), none.
+// `ahead` holds hashes already made. What could not be read is said in `warnings`:
+// provenance never fails a link.
 std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &paths,
                                             const std::string &admindir,
-                                            std::vector<std::string> &warnings);
+                                            std::vector<std::string> &warnings,
+                                            const HashesByIdentity &ahead = {});
 
 // The SHA-256 of `path`'s bytes, in lowercase hex, read in pieces.
 llvm::Expected<std::string> sha256_of_file(const std::string &path, uint64_t &size);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "provenance/provenance_cache.h"
 
+#include <algorithm>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "support/regular_file.h"
-#include "support/subprocess.h"
 #include "support/xdg_paths.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -17,6 +17,8 @@
 namespace portable_ld {
 
 namespace {
+
+constexpr uint64_t k_entry_limit = 64 << 10;
 
 // <cache>/portable-ld/<kind>/<xxhash64 of key>.
 std::optional<std::string> entry_path(llvm::StringRef kind, const std::string &key) {
@@ -29,12 +31,15 @@ std::optional<std::string> read_entry(llvm::StringRef kind, const std::string &k
   if (!path) {
     return std::nullopt;
   }
-  llvm::Expected<std::string> text = read_whole_file(*path);
+  // A regular file only, and small: the cache directory is the user's, but nothing in it
+  // may hang or flood a link.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> text =
+      read_regular_file(*path, k_entry_limit);
   if (!text) {
     llvm::consumeError(text.takeError());
     return std::nullopt;
   }
-  llvm::StringRef body = *text;
+  llvm::StringRef body = (*text)->getBuffer();
   if (!body.consume_back("\n" + key + "\n")) {
     return std::nullopt;
   }
@@ -68,7 +73,9 @@ std::string file_identity(const std::string &path, const struct stat &status) {
 
 std::optional<std::string> cached_sha256(const std::string &identity) {
   std::optional<std::string> value = read_entry("sha256", identity);
-  if (!value || value->size() != 64) {
+  if (!value || value->size() != 64 ||
+      !std::all_of(value->begin(), value->end(),
+                   [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
     return std::nullopt;
   }
   return value;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "support/quoting.h"
 
+#include <climits>
+
 #include <fmt/format.h>
 
 #include "llvm/Support/ConvertUTF.h"
@@ -188,8 +190,7 @@ std::string abbreviate(std::string_view value, size_t limit) {
 }
 
 std::string abbreviate_path(std::string_view path) {
-  constexpr size_t k_path_max = 4096;
-  return path.size() <= k_path_max ? std::string(path) : abbreviate(path);
+  return path.size() <= PATH_MAX ? std::string(path) : abbreviate(path);
 }
 
 std::string shell_quote(llvm::StringRef word) {

@@ -10,23 +10,40 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-TEST_CASE("dependency_file_inputs: each linker's rule, in order, each once") {
-  // GNU ld and gold: one prerequisite per line, a repeated one (a linker script's GROUP).
+TEST_CASE("dependency_file_inputs: each linker's rules, in order, each once") {
+  // GNU ld and gold: one prerequisite per line, a repeated one (a linker script's GROUP),
+  // then an empty rule per input.
   CHECK(dependency_file_inputs("out: \\\n  /lib/crt1.o \\\n  main.o \\\n  /lib/libm.a \\\n"
-                               "  /lib/libm.a \\\n  /lib/libc.a\n") ==
+                               "  /lib/libm.a \\\n  /lib/libc.a\n\n/lib/crt1.o:\n\nmain.o:\n\n"
+                               "/lib/libm.a:\n\n/lib/libm.a:\n\n/lib/libc.a:\n") ==
         Strings{"/lib/crt1.o", "main.o", "/lib/libm.a", "/lib/libc.a"});
-  // lld: then a phony rule per file, which is not read.
-  CHECK(dependency_file_inputs("out: \\\n /lib/crt1.o \\\n main.o\n\n/lib/crt1.o:\n\nmain.o:\n") ==
-        Strings{"/lib/crt1.o", "main.o"});
-  // mold: one line.
-  CHECK(dependency_file_inputs("out: a.o b.o\n\na.o:\n") == Strings{"a.o", "b.o"});
-  // CRLF line ends.
-  CHECK(dependency_file_inputs("out: \\\r\n a.o \\\r\n b.o\r\n") == Strings{"a.o", "b.o"});
+  // mold: the first rule on one line.
+  CHECK(dependency_file_inputs("out: a.o b.o\n\na.o:\n\nb.o:\n") == Strings{"a.o", "b.o"});
 }
 
-TEST_CASE("dependency_file_inputs: Make's escapes undone") {
+TEST_CASE("dependency_file_inputs: names whole from the empty rules") {
+  // GNU ld writes a space or a newline in a name as it is: the empty rules keep it whole.
+  CHECK(dependency_file_inputs("out: \\\n  my dir/a.o \\\n  new\nline.o \\\n  b.o\n\n"
+                               "my dir/a.o:\n\nnew\nline.o:\n\nb.o:\n") ==
+        Strings{"my dir/a.o", "new\nline.o", "b.o"});
+  // lld's escapes stay as written; undo_make_escapes() gives the other reading.
+  CHECK(dependency_file_inputs("out: \\\n my\\ dir/a.o\n\nmy\\ dir/a.o:\n") ==
+        Strings{"my\\ dir/a.o"});
+  // A name that ends in ':'.
+  CHECK(dependency_file_inputs("out: \\\n a:\n\na::\n") == Strings{"a:"});
+}
+
+TEST_CASE("dependency_file_inputs: without empty rules, the first rule split at blanks") {
+  CHECK(dependency_file_inputs("out: a.o b.o\n") == Strings{"a.o", "b.o"});
+  CHECK(dependency_file_inputs("out: \\\r\n a.o \\\r\n b.o\r\n") == Strings{"a.o", "b.o"});
   CHECK(dependency_file_inputs("my\\ out: my\\ dir/a.o b\\#1.o c$$d.o\n") ==
         Strings{"my dir/a.o", "b#1.o", "c$d.o"});
+}
+
+TEST_CASE("undo_make_escapes: lld's escapes") {
+  CHECK(undo_make_escapes("my\\ dir/b\\#1$$.o") == "my dir/b#1$.o");
+  CHECK(undo_make_escapes("plain.o") == "plain.o");
+  CHECK(undo_make_escapes("trailing\\") == "trailing\\");
 }
 
 TEST_CASE("dependency_file_inputs: no rule, no inputs") {
