@@ -116,12 +116,9 @@ std::vector<std::string> import_config_packages(llvm::StringRef config) {
 // dependencies, from the build cache; the ones the config lacks are appended to a copy.
 llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
                                             const std::string &importcfg,
+                                            const std::string &config,
                                             std::vector<ArgumentChange> &changes) {
-  llvm::Expected<std::string> config = read_whole_file(importcfg);
-  if (!config) {
-    return config.takeError();
-  }
-  std::vector<std::string> present = import_config_packages(*config);
+  std::vector<std::string> present = import_config_packages(config);
   if (std::find(present.begin(), present.end(), "runtime/cgo") != present.end()) {
     return importcfg;
   }
@@ -146,7 +143,7 @@ llvm::Expected<std::string> add_runtime_cgo(const std::string &link_tool,
                                    "'%s list -export runtime/cgo' failed (exit %d)",
                                    go.c_str(), exit_code);
   }
-  std::string merged = *config;
+  std::string merged = config;
   if (!merged.empty() && merged.back() != '\n') {
     merged += '\n';
   }
@@ -184,7 +181,8 @@ public:
 
 private:
   bool guarded();
-  bool links_glibc() const;
+  bool links_glibc();
+  llvm::Expected<const std::string &> import_config(const std::string &path);
   std::vector<std::string> external_link_flags(std::vector<std::string> &env);
   bool add_runtime_cgo_flag(std::vector<std::string> &added);
   int link(const std::vector<std::string> &added, std::vector<std::string> env);
@@ -198,6 +196,7 @@ private:
   InvocationRecord m_record;
   const std::string m_tool;              // GOROOT/pkg/tool/GOOS_GOARCH/link
   const std::vector<std::string> m_args; // its arguments, the main package's archive last
+  std::optional<std::string> m_import_config; // -importcfg's text, once read
 };
 
 // link's own flags -> the added ones -> link -> verification -> log.
@@ -247,7 +246,7 @@ bool GuardedLink::guarded() {
 // import config (every cgo package imports it; Go links such a program internally when
 // its only cgo is the standard library's, against the build machine's glibc). A program
 // for another GOOS is not glibc's.
-bool GuardedLink::links_glibc() const {
+bool GuardedLink::links_glibc() {
   const char *goos = std::getenv("GOOS");
   if (goos && *goos && llvm::StringRef(goos) != "linux") {
     return false;
@@ -259,7 +258,7 @@ bool GuardedLink::links_glibc() const {
   if (!importcfg) {
     return false;
   }
-  llvm::Expected<std::string> config = read_whole_file(*importcfg);
+  llvm::Expected<const std::string &> config = import_config(*importcfg);
   if (!config) {
     // link reports the unreadable file itself.
     llvm::consumeError(config.takeError());
@@ -267,6 +266,19 @@ bool GuardedLink::links_glibc() const {
   }
   std::vector<std::string> packages = import_config_packages(*config);
   return std::find(packages.begin(), packages.end(), "runtime/cgo") != packages.end();
+}
+
+// The import config's text, read once: a floor's guard and the runtime/cgo check both
+// need it.
+llvm::Expected<const std::string &> GuardedLink::import_config(const std::string &path) {
+  if (!m_import_config) {
+    llvm::Expected<std::string> text = read_whole_file(path);
+    if (!text) {
+      return text.takeError();
+    }
+    m_import_config = std::move(*text);
+  }
+  return *m_import_config;
 }
 
 // -linkmode=external and -extld=<portable-ld>, unless link has them; Go's own C compiler
@@ -316,7 +328,10 @@ bool GuardedLink::add_runtime_cgo_flag(std::vector<std::string> &added) {
   if (!importcfg) {
     return true;
   }
-  llvm::Expected<std::string> with_cgo = add_runtime_cgo(m_tool, *importcfg, m_record.changes);
+  llvm::Expected<const std::string &> config = import_config(*importcfg);
+  llvm::Expected<std::string> with_cgo =
+      config ? add_runtime_cgo(m_tool, *importcfg, *config, m_record.changes)
+             : llvm::Expected<std::string>(config.takeError());
   if (!with_cgo) {
     m_diagnostics.error("-toolexec: cannot add runtime/cgo to the link: {}",
                         llvm::toString(with_cgo.takeError()));

@@ -180,7 +180,7 @@ int Wrapper::run() {
     m_record.warnings.push_back("provenance: the linker does not know --dependency-file; "
                                 "linked again without it, and no inputs recorded");
     m_diagnostics.warn("provenance: the linker does not know --dependency-file; linked "
-                          "again without it");
+                       "again without it");
     dependency_file.reset();
     if (std::optional<Outcome> failed = write_own_response_file(*plan, response_file)) {
       return finish(*failed, nullptr, nullptr);

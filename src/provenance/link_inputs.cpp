@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "provenance/dependency_file.h"
 #include "provenance/provenance_cache.h"
@@ -84,6 +84,8 @@ std::map<std::string, DebianPackage> packages_of(const std::vector<std::string> 
 
 } // namespace
 
+// Read, not mapped (support/regular_file.h maps large files): an input that another job
+// of a parallel build truncates meanwhile would stop a mapping's reader with SIGBUS.
 llvm::Expected<std::string> sha256_of_file(const std::string &path, uint64_t &size) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
@@ -192,12 +194,14 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
     }
   }
 
-  // The hashes, on every core: Go's own object alone is megabytes.
+  // The hashes, on every core: libc.a alone is megabytes, and most files were not hashed
+  // ahead (only the link's own inputs are).
   llvm::parallelForEachN(0, inputs.size(), [&](size_t i) {
     LinkInput &input = inputs[i];
     struct stat status;
     if (::stat(input.real_path.c_str(), &status) != 0) {
-      input.error = "cannot read '" + input.path + "': " + std::strerror(errno);
+      input.error = "cannot read '" + input.path +
+                    "': " + std::error_code(errno, std::generic_category()).message();
       return;
     }
     if (!S_ISREG(status.st_mode)) {
