@@ -126,6 +126,12 @@ if os.path.exists(os.path.join(go_sqlite3, "go.mod")) and os.path.exists("/usr/i
     config.available_features.add("go-sqlite3")
     config.substitutions.append(("%sqlite3-go-source", go_sqlite3))
 
+# SBOMs are validated against CycloneDX's own JSON schema (tests/Inputs/cyclonedx) with
+# python3-jsonschema, in the interpreter the tests run.
+if subprocess.run([config.python, "-c", "import jsonschema"],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("jsonschema")
+
 # CMake integration tests install this build into a prefix of their own and configure
 # real projects against it.
 if config.cmake and shutil.which("ninja"):

@@ -48,6 +48,7 @@
 //   dpkg_database.h       dpkg's status and file lists: the package that ships a file
 //   link_inputs.h         each input's size, SHA-256 and Debian package
 //   provenance_cache.h    hashes and packages learnt before, under XDG_CACHE_HOME
+//   sbom.h                the CycloneDX 1.5 SBOM of a link, written as OUTPUT.cdx.json
 // link/      one link, before and after the backend
 //   config.h              settings: one table of keys, environment over file, parsed by row
 //   arguments.h           classification of a compiler-driver command line

@@ -21,6 +21,7 @@
 #include "link/undefined_references.h"
 #include "provenance/dependency_file.h"
 #include "provenance/link_inputs.h"
+#include "provenance/sbom.h"
 #include "support/diagnostics.h"
 #include "support/quoting.h"
 #include "support/regular_file.h"
@@ -28,6 +29,7 @@
 #include "verify/symbol_versions.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace portable_ld {
@@ -93,6 +95,7 @@ private:
   std::optional<std::string> ask_for_dependency_file(const Invocation &invocation,
                                                      LinkPlan &plan, TemporaryFile &temporary);
   void record_provenance(const std::string &dependency_file, const HashesByIdentity &ahead);
+  void write_sbom_beside(const std::string &output);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
                                                  TemporaryFile &response_file);
   Outcome become_backend(const std::string &program, const LinkPlan &plan);
@@ -197,6 +200,9 @@ int Wrapper::run() {
                         hashed_ahead.valid() ? hashed_ahead.get() : HashesByIdentity{});
     }
     outcome = verify_output(*plan, invocation, linker_output);
+    if (wants_provenance(invocation, *plan, m_config) && outcome.exit_code == 0) {
+      write_sbom_beside(*plan->output);
+    }
   } else if (outcome.result == Result::BackendFailed) {
     outcome = explain_failure(program, invocation, *plan, *m_record.backend_status,
                               linker_output);
@@ -415,6 +421,39 @@ void Wrapper::record_provenance(const std::string &dependency_file,
   }
   m_record.provenance =
       describe_link_inputs(inputs, k_dpkg_admindir, m_record.warnings, ahead);
+}
+
+// OUTPUT.cdx.json, of the provenance recorded. Without provenance (the linker listed
+// nothing), an older link's document, which would describe another program, is removed.
+// Never fails the link.
+void Wrapper::write_sbom_beside(const std::string &output) {
+  if (!llvm::sys::fs::is_regular_file(output)) {
+    return; // /dev/null, a FIFO: nothing to describe, nowhere beside it to write
+  }
+  std::string path = output + ".cdx.json";
+  if (!m_record.provenance) {
+    if (llvm::sys::fs::is_regular_file(path)) {
+      llvm::sys::fs::remove(path);
+    }
+    return;
+  }
+  SbomSubject subject;
+  subject.file_name = llvm::sys::path::filename(output).str();
+  if (m_record.verdict && m_record.verdict->go) {
+    subject.go = &*m_record.verdict->go;
+  }
+  subject.inputs = *m_record.provenance;
+  subject.distribution = read_distribution();
+  llvm::SmallString<128> temporary;
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, temporary);
+  subject.temporary_directory = temporary.str().str();
+  if (llvm::Error error = write_sbom(path, cyclonedx_document(subject))) {
+    std::string reason = "provenance: no SBOM: " + llvm::toString(std::move(error));
+    m_record.warnings.push_back(reason);
+    m_diagnostics.warn("{}", reason);
+    return;
+  }
+  m_record.sbom = path;
 }
 
 // Runs the plan; Passthrough when the backend exited 0, BackendFailed otherwise.

@@ -119,9 +119,8 @@ bool wants_glibc_floor(const Invocation &invocation, const LinkPlan &plan,
 
 bool wants_provenance(const Invocation &invocation, const LinkPlan &plan,
                       const Config &config) {
-  // The log record is where provenance goes: without a log, nothing would keep it.
-  return config.provenance && config.log_path && plan.role == Role::FinalLink &&
-         !invocation.targets_darwin;
+  // Into the log record, when there is a log, and the SBOM beside the output.
+  return config.provenance && plan.role == Role::FinalLink && !invocation.targets_darwin;
 }
 
 std::optional<std::string> own_dependency_file(const Invocation &invocation) {

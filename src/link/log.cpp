@@ -41,9 +41,10 @@ std::string utc_timestamp() {
 
 int64_t microseconds(double ms) { return static_cast<int64_t>(ms * 1000); }
 
-// {"inputs": [{"path", "real_path", "size", "sha256", "package": {...}}, ...]}: the
-// files the linker read, in its order.
-llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs) {
+// {"inputs": [{"path", "real_path", "size", "sha256", "package": {...}}, ...], "sbom"}:
+// the files the linker read, in its order, and the SBOM written of them.
+llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs,
+                                   const std::optional<std::string> &sbom) {
   llvm::json::Array array;
   for (const LinkInput &input : inputs) {
     llvm::json::Object entry{{"path", json_string(input.path)},
@@ -63,7 +64,11 @@ llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs) {
     }
     array.push_back(std::move(entry));
   }
-  return llvm::json::Object{{"inputs", std::move(array)}};
+  llvm::json::Object object{{"inputs", std::move(array)}};
+  if (sbom) {
+    object["sbom"] = json_string(*sbom);
+  }
+  return object;
 }
 
 // Opens without blocking: a FIFO with no reader would hold the link forever (it fails
@@ -148,7 +153,7 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
     object["glibc_floor"] = *record.glibc_floor;
   }
   if (record.provenance) {
-    object["provenance"] = provenance_json(*record.provenance);
+    object["provenance"] = provenance_json(*record.provenance, record.sbom);
   }
   if (record.verdict) {
     object["verdict"] = to_json(*record.verdict);

@@ -62,6 +62,7 @@ struct InvocationRecord {
   std::optional<std::string> glibc_floor;        // PORTABLE_LD_GLIBC, when the link used it
   // PORTABLE_LD_PROVENANCE: the files the linker read, when it said.
   std::optional<std::vector<LinkInput>> provenance;
+  std::optional<std::string> sbom;               // the CycloneDX SBOM written beside the output
   std::optional<Verdict> verdict;
   Result result = Result::Error;
   std::vector<std::string> errors;               // portable-ld's own error messages

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <utility>
 
 #include "support/quoting.h"
 
@@ -102,10 +103,26 @@ void parse_module_info(std::string_view info, GoBinary &go) {
     auto [kind, value] = line.split('\t');
     if (kind == "path") {
       go.path = value.str();
-    } else if (kind == "mod") {
+    } else if (kind == "mod" || kind == "dep" || kind == "=>") {
+      // PATH VERSION [SUM]; a replacement by a directory has no version.
       llvm::SmallVector<llvm::StringRef, 3> fields;
       value.split(fields, '\t');
-      go.main_module = fields.size() >= 2 ? (fields[0] + " " + fields[1]).str() : value.str();
+      GoModule module{fields[0].str(), fields.size() >= 2 ? fields[1].str() : "",
+                      fields.size() >= 3 ? fields[2].str() : "", "", ""};
+      if (kind == "mod") {
+        go.main_module = fields.size() >= 2 ? (fields[0] + " " + fields[1]).str() : value.str();
+        go.module = std::move(module);
+      } else if (kind == "dep") {
+        go.deps.push_back(std::move(module));
+      } else if (!go.deps.empty() && go.deps.back().replaced_path.empty()) {
+        if (module.version == "(devel)") {
+          module.version.clear(); // a directory: Go 1.19 writes "(devel)", later ones nothing
+        }
+        GoModule &replaced = go.deps.back();
+        replaced.replaced_path = std::exchange(replaced.path, module.path);
+        replaced.replaced_version = std::exchange(replaced.version, module.version);
+        replaced.sum = module.sum;
+      }
     } else if (kind == "build") {
       if (std::optional<GoBuildSetting> setting = parse_setting({value.data(), value.size()})) {
         go.settings.push_back(std::move(*setting));

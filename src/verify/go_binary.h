@@ -24,6 +24,18 @@ struct GoBuildSetting {
   std::string value; // unquoted
 };
 
+// A module of Go's build information ("mod" and "dep" lines): the version that was
+// compiled, after a go.mod replace ("=>" line) when there was one.
+struct GoModule {
+  std::string path;    // "github.com/mattn/go-sqlite3"
+  std::string version; // "v1.14.16"; empty for a replacement by a local directory
+  std::string sum;     // "h1:..." (go.sum's hash of the module), when recorded
+  // The module go.mod names, when a replace directive put another in its place (a local
+  // directory has no version): `path` and `version` are then the replacement's.
+  std::string replaced_path;
+  std::string replaced_version;
+};
+
 // Which linker made a Go program: Go's own, or an external C linker.
 enum class GoLinker { Unknown, Internal, External };
 const char *to_string(GoLinker linker); // "unknown", "internal", "external"
@@ -35,6 +47,8 @@ struct GoBinary {
   std::string version;            // "go1.19.8"
   std::string path;               // main package, "example.com/server"
   std::string main_module;        // "example.com/server (devel)"
+  std::optional<GoModule> module; // the main module, as `main_module` names it
+  std::vector<GoModule> deps;     // its dependencies, in the build information's order
   std::vector<GoBuildSetting> settings;
 
   GoLinker linker = GoLinker::Unknown;

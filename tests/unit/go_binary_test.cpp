@@ -55,6 +55,47 @@ TEST_CASE("parse_go_build_info: version, path, module and settings") {
   CHECK(go.setting("GOARCH") == nullptr);
 }
 
+TEST_CASE("parse_go_build_info: the modules, a replaced one as compiled") {
+  GoBinary go;
+  REQUIRE(parse_go_build_info(
+      build_info("go1.23.5",
+                 "path\texample.com/db\n"
+                 "mod\texample.com/db\tv1.2.0\th1:main=\n"
+                 "dep\tgithub.com/mattn/go-sqlite3\tv1.14.16\th1:orig=\n"
+                 "=>\t/usr/share/gocode/src/github.com/mattn/go-sqlite3\t\t\n"
+                 "dep\tgolang.org/x/sys\tv0.1.0\th1:sys=\n"
+                 "=>\tgolang.org/x/sys\tv0.2.0\th1:fork=\n"
+                 "dep\trsc.io/quote\tv1.5.2\n"
+                 "dep\texample.com/local\tv0.0.0\n"
+                 "=>\t../local\t(devel)\t\n"
+                 "build\tCGO_ENABLED=1\n"),
+      go));
+  REQUIRE(go.module);
+  CHECK(go.module->path == "example.com/db");
+  CHECK(go.module->version == "v1.2.0");
+  CHECK(go.module->sum == "h1:main=");
+  REQUIRE(go.deps.size() == 4);
+  // A directory in place of the module: no version, and go.mod's name kept beside it.
+  CHECK(go.deps[0].path == "/usr/share/gocode/src/github.com/mattn/go-sqlite3");
+  CHECK(go.deps[0].version.empty());
+  CHECK(go.deps[0].sum.empty());
+  CHECK(go.deps[0].replaced_path == "github.com/mattn/go-sqlite3");
+  CHECK(go.deps[0].replaced_version == "v1.14.16");
+  CHECK(go.deps[1].path == "golang.org/x/sys");
+  CHECK(go.deps[1].version == "v0.2.0");
+  CHECK(go.deps[1].sum == "h1:fork=");
+  CHECK(go.deps[1].replaced_version == "v0.1.0");
+  // Without a sum (a vendored build records none).
+  CHECK(go.deps[2].path == "rsc.io/quote");
+  CHECK(go.deps[2].sum.empty());
+  CHECK(go.deps[2].replaced_path.empty());
+  // Go 1.19 writes a directory's version as "(devel)".
+  CHECK(go.deps[3].path == "../local");
+  CHECK(go.deps[3].version.empty());
+  CHECK(go.deps[3].replaced_path == "example.com/local");
+  CHECK(go.settings.size() == 1);
+}
+
 TEST_CASE("parse_go_build_info: the header is found at any 16-byte boundary") {
   GoBinary go;
   CHECK(parse_go_build_info(std::string(48, 'x') + build_info("go1.19.8", k_module_lines), go));

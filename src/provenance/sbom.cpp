@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "provenance/sbom.h"
+
+#include <map>
+#include <set>
+
+#include "support/json.h"
+#include "support/regular_file.h"
+#include "support/version.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace portable_ld {
+
+namespace {
+
+// CycloneDX strings are JSON strings: a name that is not UTF-8 gets U+FFFD for its bad
+// bytes (the log record keeps its bytes).
+llvm::json::Value text(llvm::StringRef value) { return json_key(value); }
+
+llvm::json::Array sha256_hashes(const std::string &sha256) {
+  return llvm::json::Array{llvm::json::Object{{"alg", "SHA-256"}, {"content", sha256}}};
+}
+
+// pkg:golang/<path>@<version>, each path element encoded on its own.
+std::string go_purl(llvm::StringRef path, llvm::StringRef version) {
+  std::string purl = "pkg:golang/";
+  llvm::SmallVector<llvm::StringRef, 8> elements;
+  path.split(elements, '/', -1, /*KeepEmpty=*/false);
+  for (size_t i = 0; i < elements.size(); ++i) {
+    if (i != 0) {
+      purl += '/';
+    }
+    purl += purl_encode(elements[i]);
+  }
+  if (!version.empty()) {
+    purl += "@" + purl_encode(version);
+  }
+  return purl;
+}
+
+// pkg:deb/debian/libc6-dev@2.36-9%2Bdeb12u9?arch=amd64&distro=debian-12, as syft and
+// trivy write them.
+std::string deb_purl(const DebianPackage &package, const Distribution &distribution) {
+  std::string purl = "pkg:deb/" + purl_encode(distribution.id) + "/" +
+                     purl_encode(package.name) + "@" + purl_encode(package.version) +
+                     "?arch=" + purl_encode(package.architecture);
+  if (!distribution.version_id.empty()) {
+    purl += "&distro=" + purl_encode(distribution.id + "-" + distribution.version_id);
+  }
+  return purl;
+}
+
+// A file no package ships is named by its base name when it lies in the temporary
+// directory (Go's go-link-NNN, cgo's objects): the name must not change from link to link.
+std::string file_name(const LinkInput &input, llvm::StringRef temporary_directory) {
+  llvm::StringRef path = input.path;
+  if (!temporary_directory.empty() && path.startswith(temporary_directory) &&
+      path.size() > temporary_directory.size() &&
+      llvm::sys::path::is_separator(path[temporary_directory.size()])) {
+    return llvm::sys::path::filename(path).str();
+  }
+  return path.str();
+}
+
+llvm::json::Object program_component(const SbomSubject &subject, std::string &ref) {
+  const GoBinary *go = subject.go;
+  llvm::json::Object component{{"type", "application"}};
+  std::string name = subject.file_name;
+  // A Go program is named by its main package, unless it is a file list's
+  // ("command-line-arguments").
+  if (go && !go->path.empty() && go->path != "command-line-arguments") {
+    name = go->path;
+  }
+  component["name"] = text(name);
+  ref = "program";
+  if (go && go->module && !go->module->version.empty() && go->module->version != "(devel)") {
+    component["version"] = text(go->module->version);
+    ref = go_purl(go->path, go->module->version);
+    component["purl"] = ref;
+  }
+  component["bom-ref"] = ref;
+  return component;
+}
+
+} // namespace
+
+Distribution parse_os_release(llvm::StringRef text) {
+  Distribution distribution;
+  for (llvm::StringRef rest = text; !rest.empty();) {
+    auto [line, next] = rest.split('\n');
+    rest = next;
+    auto [key, value] = line.trim().split('=');
+    value = value.trim();
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.drop_front().drop_back();
+    }
+    if (key == "ID" && !value.empty()) {
+      distribution.id = value.str();
+    } else if (key == "VERSION_ID") {
+      distribution.version_id = value.str();
+    }
+  }
+  return distribution;
+}
+
+Distribution read_distribution() {
+  for (const char *path : {"/etc/os-release", "/usr/lib/os-release"}) {
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> file = read_regular_file(path, 64 * 1024);
+    if (file) {
+      return parse_os_release((*file)->getBuffer());
+    }
+    llvm::consumeError(file.takeError());
+  }
+  return {};
+}
+
+std::string purl_encode(llvm::StringRef text) {
+  static const char *const k_hex = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (llvm::isAlnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += k_hex[byte >> 4];
+      encoded += k_hex[byte & 15];
+    }
+  }
+  return encoded;
+}
+
+llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
+  std::string root_ref;
+  llvm::json::Object root = program_component(subject, root_ref);
+  llvm::json::Array components;
+  std::vector<std::string> depends_on;
+  std::set<std::string> refs{root_ref}; // a bom-ref is unique in a document
+
+  if (const GoBinary *go = subject.go) {
+    if (!go->version.empty()) {
+      std::string purl = go_purl("stdlib", go->version);
+      refs.insert(purl);
+      depends_on.push_back(purl);
+      components.push_back(llvm::json::Object{{"type", "library"},
+                                              {"bom-ref", purl},
+                                              {"name", "stdlib"},
+                                              {"version", text(go->version)},
+                                              {"purl", purl}});
+    }
+    for (const GoModule &module : go->deps) {
+      // A directory in place of a module has no version to name it by.
+      std::string purl = module.version.empty()
+                             ? go_purl(module.replaced_path, module.replaced_version)
+                             : go_purl(module.path, module.version);
+      std::string ref = module.version.empty() ? "directory:" + module.path : purl;
+      if (!refs.insert(ref).second) {
+        continue;
+      }
+      depends_on.push_back(ref);
+      llvm::json::Object component{{"type", "library"},
+                                   {"bom-ref", text(ref)},
+                                   {"name", text(module.version.empty() ? module.replaced_path
+                                                                          : module.path)}};
+      if (module.version.empty()) {
+        component["version"] = text(module.replaced_version);
+        component["description"] = text("replaced by the directory " + module.path);
+      } else {
+        component["version"] = text(module.version);
+        component["purl"] = text(purl);
+      }
+      components.push_back(std::move(component));
+    }
+  }
+
+  // The packages in the order the linker first read one of their files, each with the
+  // files it gave; then the files no package ships.
+  std::vector<std::string> package_order;
+  std::map<std::string, std::pair<llvm::json::Object, llvm::json::Array>> packages;
+  std::set<std::string> packaged_files;
+  llvm::json::Array own_files;
+  for (const LinkInput &input : subject.inputs) {
+    if (input.package) {
+      std::string purl = deb_purl(*input.package, subject.distribution);
+      auto [entry, added] = packages.try_emplace(purl);
+      if (added) {
+        package_order.push_back(purl);
+        entry->second.first = llvm::json::Object{{"type", "library"},
+                                                 {"bom-ref", text(purl)},
+                                                 {"name", text(input.package->name)},
+                                                 {"version", text(input.package->version)},
+                                                 {"purl", text(purl)}};
+      }
+      if (!packaged_files.insert(input.real_path).second) {
+        continue;
+      }
+      llvm::json::Object file{{"type", "file"},
+                              {"bom-ref", text("file:" + input.real_path)},
+                              {"name", text(input.real_path)}};
+      if (!input.sha256.empty()) {
+        file["hashes"] = sha256_hashes(input.sha256);
+      }
+      entry->second.second.push_back(std::move(file));
+      continue;
+    }
+    std::string name = file_name(input, subject.temporary_directory);
+    std::string purl = "pkg:generic/" + purl_encode(llvm::sys::path::filename(name));
+    if (!input.sha256.empty()) {
+      purl += "?checksum=sha256:" + input.sha256;
+    }
+    if (!refs.insert(purl).second) {
+      continue;
+    }
+    depends_on.push_back(purl);
+    llvm::json::Object file{
+        {"type", "file"}, {"bom-ref", text(purl)}, {"name", text(name)}, {"purl", text(purl)}};
+    if (!input.sha256.empty()) {
+      file["hashes"] = sha256_hashes(input.sha256);
+    }
+    own_files.push_back(std::move(file));
+  }
+  for (const std::string &purl : package_order) {
+    auto &[component, files] = packages[purl];
+    if (refs.insert(purl).second) {
+      depends_on.push_back(purl);
+    }
+    component["components"] = std::move(files);
+    components.push_back(std::move(component));
+  }
+  for (llvm::json::Value &file : own_files) {
+    components.push_back(std::move(file));
+  }
+
+  llvm::json::Array dependencies;
+  llvm::json::Array root_depends;
+  for (const std::string &ref : depends_on) {
+    root_depends.push_back(text(ref));
+  }
+  dependencies.push_back(
+      llvm::json::Object{{"ref", text(root_ref)}, {"dependsOn", std::move(root_depends)}});
+
+  llvm::json::Object tool{{"type", "application"}, {"name", "portable-ld"}, {"version", k_version}};
+  return llvm::json::Object{
+      {"bomFormat", "CycloneDX"},
+      {"specVersion", "1.5"},
+      {"version", 1},
+      {"metadata",
+       llvm::json::Object{{"tools", llvm::json::Object{{"components", llvm::json::Array{std::move(tool)}}}},
+                          {"component", std::move(root)}}},
+      {"components", std::move(components)},
+      {"dependencies", std::move(dependencies)}};
+}
+
+llvm::Error write_sbom(const std::string &path, const llvm::json::Object &document) {
+  llvm::SmallString<256> model(path);
+  model += ".%%%%%%.tmp";
+  int fd = -1;
+  llvm::SmallString<256> temporary;
+  if (std::error_code error = llvm::sys::fs::createUniqueFile(model, fd, temporary)) {
+    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                   error.message().c_str());
+  }
+  {
+    llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
+    out << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object(document))) << "\n";
+    out.close();
+    if (out.has_error()) {
+      std::error_code error = out.error();
+      out.clear_error();
+      llvm::sys::fs::remove(temporary);
+      return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                     error.message().c_str());
+    }
+  }
+  if (std::error_code error = llvm::sys::fs::rename(temporary, path)) {
+    llvm::sys::fs::remove(temporary);
+    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                   error.message().c_str());
+  }
+  return llvm::Error::success();
+}
+
+} // namespace portable_ld

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// A link's provenance as a CycloneDX 1.5 JSON document (an SBOM): the program as the
+// root component, the Go modules of its build information, and the files the linker read
+// under the Debian packages that ship them, each with its SHA-256. Written beside the
+// output as OUTPUT.cdx.json. Nothing in it depends on when or where the link ran (no
+// timestamp, no serial number, no temporary directory), so the same inputs give the
+// same bytes.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "provenance/link_inputs.h"
+#include "verify/go_binary.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+namespace portable_ld {
+
+// The system the packages were installed on, from os-release ("debian", "12"): a deb
+// purl's namespace and its distro qualifier.
+struct Distribution {
+  std::string id = "debian";
+  std::string version_id;
+};
+
+// ID and VERSION_ID of an os-release file's text (quoted or not); "debian" and none
+// where it names none.
+Distribution parse_os_release(llvm::StringRef text);
+
+// /etc/os-release, else /usr/lib/os-release; the defaults when neither can be read.
+Distribution read_distribution();
+
+// `text` percent-encoded as a package URL component: everything but ASCII letters,
+// digits and ".-_~" ('+' in a Debian version becomes %2B, ':' of an epoch %3A).
+std::string purl_encode(llvm::StringRef text);
+
+struct SbomSubject {
+  std::string file_name;          // the output's file name: the program's name for C
+  const GoBinary *go = nullptr;   // its build information, for a Go program
+  std::span<const LinkInput> inputs; // what the linker read, in its order
+  Distribution distribution;
+  std::string temporary_directory; // files under it are named by their base name
+};
+
+// The CycloneDX 1.5 document (specVersion "1.5", bomFormat "CycloneDX").
+llvm::json::Object cyclonedx_document(const SbomSubject &subject);
+
+// `document`, indented, with its keys sorted, at `path` (written under a temporary name
+// and renamed, so that a reader never sees half of it).
+llvm::Error write_sbom(const std::string &path, const llvm::json::Object &document);
+
+} // namespace portable_ld
