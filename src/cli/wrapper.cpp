@@ -444,9 +444,15 @@ void Wrapper::write_sbom_beside(const std::string &output) {
   }
   subject.inputs = *m_record.provenance;
   subject.distribution = read_distribution();
-  llvm::SmallString<128> temporary;
-  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, temporary);
-  subject.temporary_directory = temporary.str().str();
+  // Where the compiler driver (TMPDIR, TMP, TEMP, then /tmp, /var/tmp) and Go (TMPDIR,
+  // then /tmp) put their temporary files.
+  for (const char *variable : {"TMPDIR", "TMP", "TEMP"}) {
+    if (const char *directory = std::getenv(variable); directory && *directory == '/') {
+      subject.temporary_directories.emplace_back(directory);
+    }
+  }
+  subject.temporary_directories.insert(subject.temporary_directories.end(),
+                                       {"/tmp", "/var/tmp"});
   if (llvm::Error error = write_sbom(path, cyclonedx_document(subject))) {
     std::string reason = "provenance: no SBOM: " + llvm::toString(std::move(error));
     m_record.warnings.push_back(reason);

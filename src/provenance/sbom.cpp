@@ -56,16 +56,38 @@ std::string deb_purl(const DebianPackage &package, const Distribution &distribut
   return purl;
 }
 
-// A file no package ships is named by its base name when it lies in the temporary
-// directory (Go's go-link-NNN, cgo's objects): the name must not change from link to link.
-std::string file_name(const LinkInput &input, llvm::StringRef temporary_directory) {
-  llvm::StringRef path = input.path;
-  if (!temporary_directory.empty() && path.startswith(temporary_directory) &&
-      path.size() > temporary_directory.size() &&
-      llvm::sys::path::is_separator(path[temporary_directory.size()])) {
-    return llvm::sys::path::filename(path).str();
+// Whether `path` is a temporary file: under one of `directories`, or under a directory
+// of Go's own (go-link-NNN, go-build-NNN), wherever GOTMPDIR put it.
+bool is_temporary(llvm::StringRef path, const std::vector<std::string> &directories) {
+  for (llvm::StringRef directory : directories) {
+    directory = directory.rtrim('/');
+    if (!directory.empty() && path.size() > directory.size() + 1 &&
+        path.startswith(directory) && path[directory.size()] == '/') {
+      return true;
+    }
   }
-  return path.str();
+  for (auto part = llvm::sys::path::begin(llvm::sys::path::parent_path(path)),
+            end = llvm::sys::path::end(llvm::sys::path::parent_path(path));
+       part != end; ++part) {
+    if (part->startswith("go-link-") || part->startswith("go-build")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A file no package ships, named so that the name does not change from link to link: a
+// temporary one by its base name (Go's go.o and 000000.o), or, when it was deleted before
+// it could be hashed (the compiler driver's random ccXXXXXX.o), by its place among those.
+std::string file_name(const LinkInput &input, const std::vector<std::string> &temporary,
+                      size_t &unhashed) {
+  if (!is_temporary(input.path, temporary)) {
+    return input.path;
+  }
+  if (input.sha256.empty()) {
+    return "temporary file " + std::to_string(++unhashed);
+  }
+  return llvm::sys::path::filename(input.path).str();
 }
 
 llvm::json::Object program_component(const SbomSubject &subject, std::string &ref) {
@@ -81,8 +103,11 @@ llvm::json::Object program_component(const SbomSubject &subject, std::string &re
   ref = "program";
   if (go && go->module && !go->module->version.empty() && go->module->version != "(devel)") {
     component["version"] = text(go->module->version);
-    ref = go_purl(go->path, go->module->version);
-    component["purl"] = ref;
+    // A purl names the main package; a file list's program has none to name.
+    if (name == go->path) {
+      ref = go_purl(go->path, go->module->version);
+      component["purl"] = ref;
+    }
   }
   component["bom-ref"] = ref;
   return component;
@@ -126,7 +151,7 @@ std::string purl_encode(llvm::StringRef text) {
   std::string encoded;
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
-    if (llvm::isAlnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
+    if (llvm::isAlnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':') {
       encoded += c;
     } else {
       encoded += '%';
@@ -160,7 +185,7 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
       std::string purl = module.version.empty()
                              ? go_purl(module.replaced_path, module.replaced_version)
                              : go_purl(module.path, module.version);
-      std::string ref = module.version.empty() ? "directory:" + module.path : purl;
+      std::string ref = json_key(module.version.empty() ? "directory:" + module.path : purl);
       if (!refs.insert(ref).second) {
         continue;
       }
@@ -170,8 +195,11 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
                                    {"name", text(module.version.empty() ? module.replaced_path
                                                                           : module.path)}};
       if (module.version.empty()) {
-        component["version"] = text(module.replaced_version);
-        component["description"] = text("replaced by the directory " + module.path);
+        // What was compiled is the directory, of no version: go.mod's is only said.
+        component["description"] =
+            text("replaced by the directory " + module.path +
+                 (module.replaced_version.empty() ? "" : " (go.mod requires " +
+                                                             module.replaced_version + ")"));
       } else {
         component["version"] = text(module.version);
         component["purl"] = text(purl);
@@ -186,6 +214,7 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
   std::map<std::string, std::pair<llvm::json::Object, llvm::json::Array>> packages;
   std::set<std::string> packaged_files;
   llvm::json::Array own_files;
+  size_t unhashed = 0; // temporary files deleted before they could be hashed
   for (const LinkInput &input : subject.inputs) {
     if (input.package) {
       std::string purl = deb_purl(*input.package, subject.distribution);
@@ -198,11 +227,14 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
                                                  {"version", text(input.package->version)},
                                                  {"purl", text(purl)}};
       }
-      if (!packaged_files.insert(input.real_path).second) {
+      // Refs are compared as written: two names that differ only in bytes that are not
+      // UTF-8 would be written alike.
+      std::string file_ref = json_key("file:" + input.real_path);
+      if (!packaged_files.insert(file_ref).second) {
         continue;
       }
       llvm::json::Object file{{"type", "file"},
-                              {"bom-ref", text("file:" + input.real_path)},
+                              {"bom-ref", file_ref},
                               {"name", text(input.real_path)}};
       if (!input.sha256.empty()) {
         file["hashes"] = sha256_hashes(input.sha256);
@@ -210,7 +242,7 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
       entry->second.second.push_back(std::move(file));
       continue;
     }
-    std::string name = file_name(input, subject.temporary_directory);
+    std::string name = file_name(input, subject.temporary_directories, unhashed);
     std::string purl = "pkg:generic/" + purl_encode(llvm::sys::path::filename(name));
     if (!input.sha256.empty()) {
       purl += "?checksum=sha256:" + input.sha256;

@@ -10,6 +10,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "provenance/link_inputs.h"
 #include "verify/go_binary.h"
@@ -35,7 +36,8 @@ Distribution parse_os_release(llvm::StringRef text);
 Distribution read_distribution();
 
 // `text` percent-encoded as a package URL component: everything but ASCII letters,
-// digits and ".-_~" ('+' in a Debian version becomes %2B, ':' of an epoch %3A).
+// digits, ".-_~" and ':' ('+' in a Debian version becomes %2B; an epoch's ':' stays, as
+// packageurl's own libraries and syft leave it).
 std::string purl_encode(llvm::StringRef text);
 
 struct SbomSubject {
@@ -43,7 +45,11 @@ struct SbomSubject {
   const GoBinary *go = nullptr;   // its build information, for a Go program
   std::span<const LinkInput> inputs; // what the linker read, in its order
   Distribution distribution;
-  std::string temporary_directory; // files under it are named by their base name
+  // Directories of temporary files (TMPDIR, /tmp): a file under one is named by its base
+  // name, and one deleted before it could be hashed (the compiler driver's ccXXXXXX.o)
+  // by its place among those, as are files under Go's go-link-* and go-build* wherever
+  // they are.
+  std::vector<std::string> temporary_directories;
 };
 
 // The CycloneDX 1.5 document (specVersion "1.5", bomFormat "CycloneDX").

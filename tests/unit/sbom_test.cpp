@@ -10,7 +10,7 @@ namespace {
 
 TEST_CASE("purl_encode: only ASCII letters, digits and .-_~ stay") {
   CHECK(purl_encode("2.36-9+deb12u9") == "2.36-9%2Bdeb12u9");
-  CHECK(purl_encode("1:2.3~rc1") == "1%3A2.3~rc1");
+  CHECK(purl_encode("1:2.3~rc1") == "1:2.3~rc1");
   CHECK(purl_encode("a b/c") == "a%20b%2Fc");
   CHECK(purl_encode("\xff") == "%FF");
   CHECK(purl_encode("") == "");
@@ -56,6 +56,11 @@ TEST_CASE("cyclonedx_document: packages with their files, own files by content")
       {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, ""},
       {"obj/main.o", "/src/obj/main.o", 3, "dd", std::nullopt, ""},
       {"gone.o", "/src/gone.o", 0, "", std::nullopt, "cannot read 'gone.o'"},
+      // The compiler driver's object, deleted before it could be hashed, and one of Go's
+      // in GOTMPDIR: named alike in every link.
+      {"/tmp/ccX1b2c3.o", "/tmp/ccX1b2c3.o", 0, "", std::nullopt, "cannot read"},
+      {"/build/tmp/go-link-42/000001.o", "/build/tmp/go-link-42/000001.o", 4, "ee",
+       std::nullopt, ""},
   };
   GoBinary go;
   go.version = "go1.23.5";
@@ -68,7 +73,7 @@ TEST_CASE("cyclonedx_document: packages with their files, own files by content")
   subject.go = &go;
   subject.inputs = inputs;
   subject.distribution = Distribution{"debian", "12"};
-  subject.temporary_directory = "/tmp";
+  subject.temporary_directories = {"/tmp/"};
   llvm::json::Object document = cyclonedx_document(subject);
 
   CHECK(text(document.getString("bomFormat")) == "CycloneDX");
@@ -99,7 +104,9 @@ TEST_CASE("cyclonedx_document: packages with their files, own files by content")
     if (text(component.getAsObject()->getString("bom-ref")) == "directory:/src/sqlite") {
       ++directories;
       CHECK(component.getAsObject()->get("purl") == nullptr);
-      CHECK(text(component.getAsObject()->getString("version")) == "v1.14.17");
+      CHECK(component.getAsObject()->get("version") == nullptr);
+      CHECK(text(component.getAsObject()->getString("description")) ==
+            "replaced by the directory /src/sqlite (go.mod requires v1.14.17)");
     }
   }
   CHECK(directories == 1);
@@ -121,6 +128,8 @@ TEST_CASE("cyclonedx_document: packages with their files, own files by content")
   REQUIRE(gone);
   CHECK(gone->get("hashes") == nullptr);
   CHECK(text(gone->getString("purl")) == "pkg:generic/gone.o");
+  CHECK(find_component(*components, "temporary file 1"));
+  CHECK(find_component(*components, "000001.o"));
 
   // The program depends on each top-level component, each once.
   const llvm::json::Array *dependencies = document.getArray("dependencies");
