@@ -159,6 +159,11 @@ void render_text(const Verdict &verdict, std::string &out) {
   if (verdict.go) {
     render_go(*verdict.go, out);
   }
+  for (const std::string &note : verdict.package_notes) {
+    out.append("  package note: ");
+    append_escaped_control(out, note);
+    out.append("\n");
+  }
   for (const std::string &warning : verdict.warnings) {
     fmt::format_to(std::back_inserter(out), "  warning: {}\n", safe(warning));
   }

@@ -32,6 +32,7 @@
 //   go_binary.h           Go's build information, linker and runtime/cgo
 //   glibc_hazards.h       NSS, iconv and dlopen in a static glibc image, and in ld's warnings
 //   call_sites.h          direct calls to given addresses in x86 and arm64 machine code
+//   package_note.h        the ELF package metadata note (.note.package, owner FDO)
 //   symbol_versions.h     GLIBC_2.34 as data: split, compare, newest per family
 //   library_exports.h     a shared library's defined symbols, version by version
 //   verdict_json.h        a verdict's JSON, apart so the readers need no JSON.h (fuzzer)
@@ -49,6 +50,7 @@
 //   link_inputs.h         each input's size, SHA-256 and Debian package
 //   provenance_cache.h    hashes and packages learnt before, under XDG_CACHE_HOME
 //   sbom.h                the CycloneDX 1.5 SBOM of a link, written as OUTPUT.cdx.json
+//   package_note.h        the package note: an object reserves it, written after the link
 // link/      one link, before and after the backend
 //   config.h              settings: one table of keys, environment over file, parsed by row
 //   arguments.h           classification of a compiler-driver command line

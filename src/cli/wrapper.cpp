@@ -4,6 +4,7 @@
 // the log record and returns its documented exit code.
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 
@@ -21,6 +22,7 @@
 #include "link/undefined_references.h"
 #include "provenance/dependency_file.h"
 #include "provenance/link_inputs.h"
+#include "provenance/package_note.h"
 #include "provenance/sbom.h"
 #include "support/diagnostics.h"
 #include "support/quoting.h"
@@ -94,7 +96,12 @@ private:
                                                const std::string &linker_output);
   std::optional<std::string> ask_for_dependency_file(const Invocation &invocation,
                                                      LinkPlan &plan, TemporaryFile &temporary);
-  void record_provenance(const std::string &dependency_file, const HashesByIdentity &ahead);
+  void record_provenance(const std::string &dependency_file, const HashesByIdentity &ahead,
+                         const std::string &own_object);
+  void reserve_package_note(const Invocation &invocation, LinkPlan &plan,
+                            TemporaryFile &object);
+  void fill_package_note_of(const std::string &output);
+  SbomSubject sbom_subject(const std::string &output) const;
   void write_sbom_beside(const std::string &output);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
                                                  TemporaryFile &response_file);
@@ -162,11 +169,17 @@ int Wrapper::run() {
   }
 
   TemporaryFile temporary_dependency_file;
+  TemporaryFile note_object;
   std::optional<std::string> dependency_file;
   std::atomic<bool> stop_hashing{false};
   std::future<HashesByIdentity> hashed_ahead;
   if (wants_provenance(invocation, *plan, m_config)) {
     dependency_file = ask_for_dependency_file(invocation, *plan, temporary_dependency_file);
+    // Not into a dependency file of the build's own: a make rule would wait for the
+    // temporary object it named.
+    if (dependency_file && !temporary_dependency_file.path.empty()) {
+      reserve_package_note(invocation, *plan, note_object);
+    }
     // The link's own inputs are hashed while the backend links them.
     hashed_ahead = std::async(std::launch::async, hash_files_ahead, invocation.inputs,
                               std::cref(stop_hashing));
@@ -175,15 +188,20 @@ int Wrapper::run() {
   std::string linker_output;
   Outcome outcome = run_backend(program, *plan, response_file, linker_output);
   if (outcome.result == Result::BackendFailed && !plan->provenance_words.empty() &&
-      linker_output.find("--dependency-file") != std::string::npos) {
-    // A linker without --dependency-file (GNU ld before 2.35): the link runs again as
-    // asked, and goes without provenance rather than fail where plain cc would not.
+      (linker_output.find("--dependency-file") != std::string::npos ||
+       (!note_object.path.empty() && linker_output.find(note_object.path) != std::string::npos))) {
+    // A linker without --dependency-file (GNU ld before 2.35), or one that refused the
+    // note's object: the link runs again as asked, and goes without provenance rather than
+    // fail where plain cc would not.
+    bool note = linker_output.find("--dependency-file") == std::string::npos;
     drop_provenance(*plan);
     m_record.changes = plan->changes;
-    m_record.warnings.push_back("provenance: the linker does not know --dependency-file; "
-                                "linked again without it, and no inputs recorded");
-    m_diagnostics.warn("provenance: the linker does not know --dependency-file; linked "
-                       "again without it");
+    std::string reason = note ? "the linker refused the package note's object"
+                              : "the linker does not know --dependency-file";
+    m_record.warnings.push_back("provenance: " + reason +
+                                "; linked again without it, and no inputs recorded");
+    m_diagnostics.warn("provenance: {}; linked again without it", reason);
+    note_object.remove();
     dependency_file.reset();
     if (std::optional<Outcome> failed = write_own_response_file(*plan, response_file)) {
       return finish(*failed, nullptr, nullptr);
@@ -197,10 +215,14 @@ int Wrapper::run() {
   if (outcome.result == Result::Passthrough && plan->role == Role::FinalLink) {
     if (dependency_file) {
       record_provenance(*dependency_file,
-                        hashed_ahead.valid() ? hashed_ahead.get() : HashesByIdentity{});
+                        hashed_ahead.valid() ? hashed_ahead.get() : HashesByIdentity{},
+                        note_object.path);
     }
     outcome = verify_output(*plan, invocation, linker_output);
     if (wants_provenance(invocation, *plan, m_config) && outcome.exit_code == 0) {
+      if (!note_object.path.empty()) {
+        fill_package_note_of(*plan->output);
+      }
       write_sbom_beside(*plan->output);
     }
   } else if (outcome.result == Result::BackendFailed) {
@@ -402,9 +424,10 @@ std::optional<std::string> Wrapper::ask_for_dependency_file(const Invocation &in
   return temporary.path;
 }
 
-// The files the linker read, described, into the record. Never fails the link.
+// The files the linker read, described, into the record (but for `own_object`, the
+// package note's). Never fails the link.
 void Wrapper::record_provenance(const std::string &dependency_file,
-                                const HashesByIdentity &ahead) {
+                                const HashesByIdentity &ahead, const std::string &own_object) {
   // A regular file only: a link may name a FIFO or a device for its own dependency file.
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> rule =
       read_regular_file(dependency_file, k_dependency_file_limit);
@@ -414,6 +437,8 @@ void Wrapper::record_provenance(const std::string &dependency_file,
     return;
   }
   std::vector<std::string> inputs = dependency_file_inputs((*rule)->getBuffer());
+  // The package note's object is portable-ld's, not the program's.
+  std::erase(inputs, own_object);
   if (inputs.empty()) {
     m_record.warnings.push_back("provenance: the linker listed no input in '" +
                                 dependency_file + "'");
@@ -421,6 +446,91 @@ void Wrapper::record_provenance(const std::string &dependency_file,
   }
   m_record.provenance =
       describe_link_inputs(inputs, k_dpkg_admindir, m_record.warnings, ahead);
+}
+
+// The package note's object, for the target of the link's first ELF object (the link's
+// own inputs, read before it runs). None when the link has no ELF object (a one-step
+// `cc main.c`, whose object the driver makes), or names its own --package-metadata.
+void Wrapper::reserve_package_note(const Invocation &invocation, LinkPlan &plan,
+                                   TemporaryFile &object) {
+  for (const std::string &arg : invocation.args) {
+    if (arg.find("--package-metadata") != std::string::npos) {
+      return;
+    }
+  }
+  std::optional<ElfTarget> target;
+  for (const std::string &input : invocation.inputs) {
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> bytes = read_regular_file(input);
+    if (!bytes) {
+      llvm::consumeError(bytes.takeError());
+      continue;
+    }
+    if ((target = elf_target_of((*bytes)->getBuffer().take_front(64)))) {
+      break;
+    }
+  }
+  if (!target) {
+    return;
+  }
+  llvm::SmallString<128> path;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld-note", "o", path)) {
+    m_record.warnings.push_back("provenance: no package note: cannot create a temporary file: " +
+                                error.message());
+    return;
+  }
+  object.path = path.str().str();
+  if (llvm::Error error = write_whole_file(object.path, reserved_note_object(*target))) {
+    m_record.warnings.push_back("provenance: no package note: " +
+                                llvm::toString(std::move(error)));
+    object.remove();
+    return;
+  }
+  add_package_note(plan, object.path);
+  m_record.changes = plan.changes;
+}
+
+// The reserved note of `output`, written: the program and the packages linked into it.
+void Wrapper::fill_package_note_of(const std::string &output) {
+  if (!m_record.provenance) {
+    return; // the reserved text stays: nothing was recorded to say
+  }
+  SbomSubject subject = sbom_subject(output);
+  std::string json = package_note_json(subject, m_record.verdict ? m_record.verdict->arch : "");
+  if (llvm::Error error = fill_package_note(output, json)) {
+    std::string reason = "provenance: no package note: " + llvm::toString(std::move(error));
+    m_record.warnings.push_back(reason);
+    m_diagnostics.warn("{}", reason);
+    return;
+  }
+  m_record.package_note = json;
+  if (m_record.verdict) {
+    // Verified before the note was written: the verdict says what the file now holds.
+    std::replace(m_record.verdict->package_notes.begin(), m_record.verdict->package_notes.end(),
+                 std::string(k_reserved_note_text), json);
+  }
+}
+
+// What the SBOM and the package note describe.
+SbomSubject Wrapper::sbom_subject(const std::string &output) const {
+  SbomSubject subject;
+  subject.file_name = llvm::sys::path::filename(output).str();
+  if (m_record.verdict && m_record.verdict->go) {
+    subject.go = &*m_record.verdict->go;
+  }
+  if (m_record.provenance) {
+    subject.inputs = *m_record.provenance;
+  }
+  subject.distribution = read_distribution();
+  // Where the compiler driver (TMPDIR, TMP, TEMP, then /tmp, /var/tmp) and Go (TMPDIR,
+  // then /tmp) put their temporary files.
+  for (const char *variable : {"TMPDIR", "TMP", "TEMP"}) {
+    if (const char *directory = std::getenv(variable); directory && *directory == '/') {
+      subject.temporary_directories.emplace_back(directory);
+    }
+  }
+  subject.temporary_directories.insert(subject.temporary_directories.end(),
+                                       {"/tmp", "/var/tmp"});
+  return subject;
 }
 
 // OUTPUT.cdx.json, of the provenance recorded. Without provenance (the linker listed
@@ -437,23 +547,7 @@ void Wrapper::write_sbom_beside(const std::string &output) {
     }
     return;
   }
-  SbomSubject subject;
-  subject.file_name = llvm::sys::path::filename(output).str();
-  if (m_record.verdict && m_record.verdict->go) {
-    subject.go = &*m_record.verdict->go;
-  }
-  subject.inputs = *m_record.provenance;
-  subject.distribution = read_distribution();
-  // Where the compiler driver (TMPDIR, TMP, TEMP, then /tmp, /var/tmp) and Go (TMPDIR,
-  // then /tmp) put their temporary files.
-  for (const char *variable : {"TMPDIR", "TMP", "TEMP"}) {
-    if (const char *directory = std::getenv(variable); directory && *directory == '/') {
-      subject.temporary_directories.emplace_back(directory);
-    }
-  }
-  subject.temporary_directories.insert(subject.temporary_directories.end(),
-                                       {"/tmp", "/var/tmp"});
-  if (llvm::Error error = write_sbom(path, cyclonedx_document(subject))) {
+  if (llvm::Error error = write_sbom(path, cyclonedx_document(sbom_subject(output)))) {
     std::string reason = "provenance: no SBOM: " + llvm::toString(std::move(error));
     m_record.warnings.push_back(reason);
     m_diagnostics.warn("{}", reason);

@@ -228,7 +228,7 @@ constexpr Setting k_settings[] = {
   {"max_gcc",     "PORTABLE_LD_MAX_GCC",     "VERSION", "... at most this GCC_ version (libgcc_s), e.g. 4.8.0", apply_max_version<k_gcc>},
   {"allow_libs",  "PORTABLE_LD_ALLOW_LIBS",  "LIBS",    "dynamic outputs may need only these libraries (comma-separated sonames), besides a preset's", apply_allow_libs},
   {"glibc",       "PORTABLE_LD_GLIBC",       "VERSION", "final links of dynamic ELF programs and libraries are built for this glibc or newer (stub libraries from the host's glibc; amd64 and arm64), and verified against it, e.g. 2.28 (default: the host's)", apply_glibc},
-  {"provenance",  "PORTABLE_LD_PROVENANCE",  "BOOL",    "final links (not for darwin) record the files the linker read, with their SHA-256 and Debian package, in the log record and a CycloneDX SBOM beside the output, OUTPUT.cdx.json (default: off)", apply_provenance},
+  {"provenance",  "PORTABLE_LD_PROVENANCE",  "BOOL",    "final links (not for darwin) record the files the linker read, with their SHA-256 and Debian package, in the log record, a CycloneDX SBOM beside the output (OUTPUT.cdx.json) and a package note in it (default: off)", apply_provenance},
 };
 // clang-format on
 constexpr const char *k_config_env = "PORTABLE_LD_CONFIG";

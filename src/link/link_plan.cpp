@@ -159,10 +159,20 @@ void add_provenance(LinkPlan &plan, const std::string &path) {
                           "PORTABLE_LD_PROVENANCE: the linker lists the files it reads"});
 }
 
+void add_package_note(LinkPlan &plan, const std::string &object) {
+  plan.provenance_words.push_back(object);
+  plan.changes.push_back({"add", "", object,
+                          "PORTABLE_LD_PROVENANCE: reserves the package note, written after "
+                          "the link"});
+}
+
 void drop_provenance(LinkPlan &plan) {
+  std::vector<std::string> dropped = std::move(plan.provenance_words);
   plan.provenance_words.clear();
-  std::erase_if(plan.changes, [](const ArgumentChange &change) {
-    return llvm::StringRef(change.to).startswith("-Xlinker --dependency-file=");
+  std::erase_if(plan.changes, [&](const ArgumentChange &change) {
+    return llvm::StringRef(change.to).startswith("-Xlinker --dependency-file=") ||
+           (change.from.empty() &&
+            std::find(dropped.begin(), dropped.end(), change.to) != dropped.end());
   });
 }
 

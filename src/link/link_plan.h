@@ -96,7 +96,10 @@ std::optional<std::string> own_dependency_file(const Invocation &invocation);
 // no comma in PATH can split); its stderr is kept, to tell a linker that lacks the option.
 void add_provenance(LinkPlan &plan, const std::string &path);
 
-// Takes that request back, for a linker that does not know it.
+// Links `object`, which reserves the package note (provenance/package_note.h), too.
+void add_package_note(LinkPlan &plan, const std::string &object);
+
+// Takes both back, for a linker that does not know --dependency-file or refuses the object.
 void drop_provenance(LinkPlan &plan);
 
 // Links against the floor's stubs (floor/glibc_floor.h): `leading` before the arguments,

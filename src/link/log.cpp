@@ -41,10 +41,12 @@ std::string utc_timestamp() {
 
 int64_t microseconds(double ms) { return static_cast<int64_t>(ms * 1000); }
 
-// {"inputs": [{"path", "real_path", "size", "sha256", "package": {...}}, ...], "sbom"}:
-// the files the linker read, in its order, and the SBOM written of them.
+// {"inputs": [{"path", "real_path", "size", "sha256", "package": {...}}, ...], "sbom",
+// "package_note"}: the files the linker read, in its order, the SBOM written of them and
+// the package note written into the output.
 llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs,
-                                   const std::optional<std::string> &sbom) {
+                                   const std::optional<std::string> &sbom,
+                                   const std::optional<std::string> &package_note) {
   llvm::json::Array array;
   for (const LinkInput &input : inputs) {
     llvm::json::Object entry{{"path", json_string(input.path)},
@@ -67,6 +69,9 @@ llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs,
   llvm::json::Object object{{"inputs", std::move(array)}};
   if (sbom) {
     object["sbom"] = json_string(*sbom);
+  }
+  if (package_note) {
+    object["package_note"] = json_string(*package_note);
   }
   return object;
 }
@@ -153,7 +158,7 @@ llvm::json::Object to_json(const InvocationRecord &record, const Config &config)
     object["glibc_floor"] = *record.glibc_floor;
   }
   if (record.provenance) {
-    object["provenance"] = provenance_json(*record.provenance, record.sbom);
+    object["provenance"] = provenance_json(*record.provenance, record.sbom, record.package_note);
   }
   if (record.verdict) {
     object["verdict"] = to_json(*record.verdict);

@@ -63,6 +63,7 @@ struct InvocationRecord {
   // PORTABLE_LD_PROVENANCE: the files the linker read, when it said.
   std::optional<std::vector<LinkInput>> provenance;
   std::optional<std::string> sbom;               // the CycloneDX SBOM written beside the output
+  std::optional<std::string> package_note;       // the package note written into the output
   std::optional<Verdict> verdict;
   Result result = Result::Error;
   std::vector<std::string> errors;               // portable-ld's own error messages

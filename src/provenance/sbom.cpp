@@ -91,29 +91,39 @@ std::string file_name(const LinkInput &input, const std::vector<std::string> &te
 }
 
 llvm::json::Object program_component(const SbomSubject &subject, std::string &ref) {
-  const GoBinary *go = subject.go;
-  llvm::json::Object component{{"type", "application"}};
-  std::string name = subject.file_name;
-  // A Go program is named by its main package, unless it is a file list's
-  // ("command-line-arguments").
-  if (go && !go->path.empty() && go->path != "command-line-arguments") {
-    name = go->path;
-  }
-  component["name"] = text(name);
+  ProgramIdentity program = program_identity(subject);
+  llvm::json::Object component{{"type", "application"}, {"name", text(program.name)}};
   ref = "program";
-  if (go && go->module && !go->module->version.empty() && go->module->version != "(devel)") {
-    component["version"] = text(go->module->version);
-    // A purl names the main package; a file list's program has none to name.
-    if (name == go->path) {
-      ref = go_purl(go->path, go->module->version);
-      component["purl"] = ref;
-    }
+  if (!program.version.empty()) {
+    component["version"] = text(program.version);
+  }
+  if (!program.purl.empty()) {
+    ref = program.purl;
+    component["purl"] = ref;
   }
   component["bom-ref"] = ref;
   return component;
 }
 
 } // namespace
+
+ProgramIdentity program_identity(const SbomSubject &subject) {
+  const GoBinary *go = subject.go;
+  ProgramIdentity program{subject.file_name, "", ""};
+  // A Go program is named by its main package, unless it is a file list's
+  // ("command-line-arguments").
+  if (go && !go->path.empty() && go->path != "command-line-arguments") {
+    program.name = go->path;
+  }
+  if (go && go->module && !go->module->version.empty() && go->module->version != "(devel)") {
+    program.version = go->module->version;
+    // A purl names the main package; a file list's program has none to name.
+    if (program.name == go->path) {
+      program.purl = go_purl(go->path, go->module->version);
+    }
+  }
+  return program;
+}
 
 Distribution parse_os_release(llvm::StringRef text) {
   Distribution distribution;

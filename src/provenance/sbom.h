@@ -52,6 +52,16 @@ struct SbomSubject {
   std::vector<std::string> temporary_directories;
 };
 
+// The program as the SBOM's root component and the package note name it: a Go program by
+// its main package (with its module's version and a pkg:golang purl when the module has a
+// version other than "(devel)"), else (C, Go's "command-line-arguments") by its file.
+struct ProgramIdentity {
+  std::string name;
+  std::string version; // empty when there is none
+  std::string purl;    // empty when there is none
+};
+ProgramIdentity program_identity(const SbomSubject &subject);
+
 // The CycloneDX 1.5 document (specVersion "1.5", bomFormat "CycloneDX").
 llvm::json::Object cyclonedx_document(const SbomSubject &subject);
 

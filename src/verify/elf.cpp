@@ -11,6 +11,7 @@
 // that do not set the flag) is static-pie; an ET_EXEC without either is static.
 #include "verify/call_sites.h"
 #include "verify/glibc_hazards.h"
+#include "verify/package_note.h"
 #include "verify/verify.h"
 
 #include <algorithm>
@@ -135,6 +136,7 @@ struct ElfFacts {
   bool has_soname = false;  // DT_SONAME
   GoSections go;            // the sections the Go facts and the NSS scan read
   bool glibc_marks = false; // glibc's crt1.o note or its static libc's sections
+  std::vector<std::string> package_notes; // the JSON of each .note.package note
 };
 
 // PT_INTERP (the interpreter's path) and whether there is a PT_DYNAMIC.
@@ -709,6 +711,11 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
       go.has_gosymtab = true;
     } else if (*name == ".note.go.buildid") {
       go.has_go_note = true;
+    } else if (*name == ".note.package" && section.sh_type == SHT_NOTE) {
+      for (const PackageNote &note :
+           parse_package_notes(bytes, ELFT::TargetEndianness == llvm::support::little)) {
+        facts.package_notes.emplace_back(note.text);
+      }
     } else if (*name == ".note.ABI-tag" || name->startswith("__libc_")) {
       facts.glibc_marks = true; // glibc's crt1.o note, and the sections of its static libc
     }
@@ -1158,6 +1165,7 @@ llvm::Expected<Verdict> inspect(const llvm::object::ObjectFile &object, SymbolDe
     }
   }
   verdict.go = describe_go_binary(facts.go);
+  verdict.package_notes = std::move(facts.package_notes);
   if (static_glibc) {
     if (llvm::Error error =
             read_static_hazards(elf, *sections, file, facts.go, std::move(*symtab), verdict)) {

@@ -44,6 +44,20 @@ llvm::json::Object to_json(const Verdict &verdict) {
   if (verdict.go) {
     object["go"] = to_json(*verdict.go);
   }
+  if (!verdict.package_notes.empty()) {
+    // Each note's object as it is, or its text when it is not JSON.
+    llvm::json::Array notes;
+    for (const std::string &note : verdict.package_notes) {
+      llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(note);
+      if (parsed) {
+        notes.push_back(std::move(*parsed));
+      } else {
+        llvm::consumeError(parsed.takeError());
+        notes.push_back(json_string(note));
+      }
+    }
+    object["package_notes"] = std::move(notes);
+  }
   if (verdict.format == Format::Elf && verdict.linkage == Linkage::Dynamic) {
     llvm::json::Object versions;
     for (const FamilyVersion &newest : newest_versions(verdict.versioned)) {

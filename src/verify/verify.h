@@ -94,6 +94,7 @@ struct Verdict {
   bool uses_libstdcxx = false; // with hazards: libstdc++ is linked in
   std::vector<std::string> warnings;    // oddities that do not decide the verdict
   std::optional<GoBinary> go;           // ELF Go programs: build info, linker, runtime/cgo
+  std::vector<std::string> package_notes; // ELF: each .note.package note's JSON (verify/package_note.h)
   std::shared_ptr<VerdictStorage> storage; // what `undefined` and `versioned` view
 
   // A view of `text` that lives as long as the verdict (and its copies).

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "provenance/package_note.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <set>
+#include <system_error>
+
+#include "support/json.h"
+#include "support/regular_file.h"
+#include "verify/package_note.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/Endian.h"
+
+namespace portable_ld {
+
+namespace {
+
+// A value the note can hold without an escape.
+std::string clean(llvm::StringRef value) {
+  std::string text = json_key(value); // bytes that are not UTF-8 become U+FFFD
+  for (char &c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+      c = '?';
+    }
+  }
+  return text;
+}
+
+void append_member(std::string &json, std::string_view key, llvm::StringRef value) {
+  if (value.empty()) {
+    return;
+  }
+  json += json.size() > 1 ? ",\"" : "\"";
+  json += key;
+  json += "\":\"" + clean(value) + "\"";
+}
+
+// Whether the linker put the file's contents into the output: an object or an archive,
+// not a shared library or a linker script naming one.
+bool goes_into_output(llvm::StringRef path) {
+  return path.endswith(".o") || path.endswith(".a") || path.endswith(".obj");
+}
+
+// Writes `value` in the target's byte order.
+template <class T> void put(std::string &bytes, size_t at, T value, bool little_endian) {
+  llvm::support::endian::write<T>(bytes.data() + at, value,
+                                  little_endian ? llvm::support::little : llvm::support::big);
+}
+
+} // namespace
+
+std::optional<ElfTarget> elf_target_of(llvm::StringRef header) {
+  if (header.size() < 52 || !header.startswith("\x7f" "ELF")) {
+    return std::nullopt;
+  }
+  auto elf_class = static_cast<unsigned char>(header[llvm::ELF::EI_CLASS]);
+  auto data = static_cast<unsigned char>(header[llvm::ELF::EI_DATA]);
+  if ((elf_class != llvm::ELF::ELFCLASS32 && elf_class != llvm::ELF::ELFCLASS64) ||
+      (data != llvm::ELF::ELFDATA2LSB && data != llvm::ELF::ELFDATA2MSB)) {
+    return std::nullopt;
+  }
+  ElfTarget target;
+  target.is64 = elf_class == llvm::ELF::ELFCLASS64;
+  target.little_endian = data == llvm::ELF::ELFDATA2LSB;
+  if (target.is64 && header.size() < 64) {
+    return std::nullopt;
+  }
+  auto half = [&](size_t at) {
+    return target.little_endian ? llvm::support::endian::read16le(header.data() + at)
+                                : llvm::support::endian::read16be(header.data() + at);
+  };
+  auto word = [&](size_t at) {
+    return target.little_endian ? llvm::support::endian::read32le(header.data() + at)
+                                : llvm::support::endian::read32be(header.data() + at);
+  };
+  if (half(16) != llvm::ELF::ET_REL) {
+    return std::nullopt;
+  }
+  target.machine = half(18);
+  target.flags = word(target.is64 ? 48 : 36);
+  return target;
+}
+
+std::string reserved_note_object(const ElfTarget &target) {
+  const bool le = target.little_endian;
+  const size_t header_size = target.is64 ? 64 : 52;
+  const size_t section_header_size = target.is64 ? 64 : 40;
+  const std::string names = std::string("\0.note.package\0.shstrtab\0.note.GNU-stack\0", 41);
+  const size_t note_at = header_size;
+  const size_t note_size = 12 + 4 + k_reserved_note_size;
+  const size_t names_at = note_at + note_size;
+  const size_t headers_at = (names_at + names.size() + 7) & ~size_t{7};
+  std::string bytes(headers_at + 4 * section_header_size, '\0');
+
+  // The ELF header: a relocatable object of the target's class, order, machine and flags.
+  bytes.replace(0, 4, "\x7f" "ELF");
+  bytes[llvm::ELF::EI_CLASS] = target.is64 ? llvm::ELF::ELFCLASS64 : llvm::ELF::ELFCLASS32;
+  bytes[llvm::ELF::EI_DATA] = le ? llvm::ELF::ELFDATA2LSB : llvm::ELF::ELFDATA2MSB;
+  bytes[llvm::ELF::EI_VERSION] = llvm::ELF::EV_CURRENT;
+  put<uint16_t>(bytes, 16, llvm::ELF::ET_REL, le);
+  put<uint16_t>(bytes, 18, target.machine, le);
+  put<uint32_t>(bytes, 20, llvm::ELF::EV_CURRENT, le);
+  size_t at = 24 + (target.is64 ? 16 : 8); // past e_entry and e_phoff
+  if (target.is64) {
+    put<uint64_t>(bytes, at, headers_at, le);
+    at += 8;
+  } else {
+    put<uint32_t>(bytes, at, static_cast<uint32_t>(headers_at), le);
+    at += 4;
+  }
+  put<uint32_t>(bytes, at, target.flags, le);
+  put<uint16_t>(bytes, at + 4, static_cast<uint16_t>(header_size), le);
+  put<uint16_t>(bytes, at + 6, 0, le); // e_phentsize
+  put<uint16_t>(bytes, at + 8, 0, le); // e_phnum
+  put<uint16_t>(bytes, at + 10, static_cast<uint16_t>(section_header_size), le);
+  put<uint16_t>(bytes, at + 12, 4, le); // e_shnum: null, .note.package, .shstrtab, .note.GNU-stack
+  put<uint16_t>(bytes, at + 14, 2, le); // e_shstrndx
+
+  // The note: owner "FDO", the package note type, the reserved descriptor.
+  put<uint32_t>(bytes, note_at, 4, le);
+  put<uint32_t>(bytes, note_at + 4, k_reserved_note_size, le);
+  put<uint32_t>(bytes, note_at + 8, k_package_note_type, le);
+  bytes.replace(note_at + 12, 3, "FDO");
+  bytes.replace(note_at + 16, k_reserved_note_text.size(), k_reserved_note_text);
+  bytes.replace(names_at, names.size(), names);
+
+  // Section headers 1 (.note.package: SHT_NOTE, allocated, 4-aligned), 2 (.shstrtab) and
+  // 3 (.note.GNU-stack, empty: without it GNU ld would make the program's stack
+  // executable).
+  auto section = [&](size_t index, uint32_t name, uint32_t type, uint64_t flags,
+                     uint64_t offset, uint64_t size, uint64_t align) {
+    size_t h = headers_at + index * section_header_size;
+    put<uint32_t>(bytes, h, name, le);
+    put<uint32_t>(bytes, h + 4, type, le);
+    if (target.is64) {
+      put<uint64_t>(bytes, h + 8, flags, le);
+      put<uint64_t>(bytes, h + 24, offset, le);
+      put<uint64_t>(bytes, h + 32, size, le);
+      put<uint64_t>(bytes, h + 48, align, le);
+    } else {
+      put<uint32_t>(bytes, h + 8, static_cast<uint32_t>(flags), le);
+      put<uint32_t>(bytes, h + 16, static_cast<uint32_t>(offset), le);
+      put<uint32_t>(bytes, h + 20, static_cast<uint32_t>(size), le);
+      put<uint32_t>(bytes, h + 32, static_cast<uint32_t>(align), le);
+    }
+  };
+  section(1, 1, llvm::ELF::SHT_NOTE, llvm::ELF::SHF_ALLOC, note_at, note_size, 4);
+  section(2, 15, llvm::ELF::SHT_STRTAB, 0, names_at, names.size(), 1);
+  section(3, 25, llvm::ELF::SHT_PROGBITS, 0, names_at, 0, 1);
+  return bytes;
+}
+
+std::string package_note_json(const SbomSubject &subject, std::string_view arch, size_t limit) {
+  ProgramIdentity program = program_identity(subject);
+  std::string json = "{";
+  append_member(json, "type", subject.go && subject.go->has_build_info ? "golang" : "generic");
+  append_member(json, "name", program.name);
+  append_member(json, "version", program.version);
+  append_member(json, "architecture", llvm::StringRef(arch.data(), arch.size()));
+  append_member(json, "os", subject.distribution.id);
+  append_member(json, "osVersion", subject.distribution.version_id);
+  const std::string_view truncated = R"(],"linkedTruncated":true})";
+  std::string linked;
+  std::set<std::string> seen;
+  bool cut = false;
+  for (const LinkInput &input : subject.inputs) {
+    if (!input.package || !goes_into_output(input.real_path)) {
+      continue;
+    }
+    const DebianPackage &package = *input.package;
+    if (!seen.insert(package.name + " " + package.version + " " + package.architecture).second) {
+      continue;
+    }
+    std::string entry = "{";
+    append_member(entry, "type", "deb");
+    append_member(entry, "name", package.name);
+    append_member(entry, "version", package.version);
+    append_member(entry, "architecture", package.architecture);
+    entry += "}";
+    if (json.size() + 10 + linked.size() + 1 + entry.size() + truncated.size() > limit) {
+      cut = true;
+      break;
+    }
+    linked += (linked.empty() ? "" : ",") + entry;
+  }
+  json += ",\"linked\":[" + linked;
+  json += cut ? std::string(truncated) : std::string("]}");
+  return json;
+}
+
+llvm::Error fill_package_note(const std::string &output, std::string_view json) {
+  if (json.size() >= k_reserved_note_size) {
+    return llvm::createStringError(std::errc::value_too_large,
+                                   "the note's %zu bytes do not fit the %u reserved",
+                                   json.size(), k_reserved_note_size);
+  }
+  auto find_reserved = [&](std::string_view want) -> llvm::Expected<uint64_t> {
+    auto bytes = read_regular_file(output);
+    if (!bytes) {
+      return bytes.takeError();
+    }
+    auto notes = find_package_notes((*bytes)->getBuffer());
+    if (!notes) {
+      return notes.takeError();
+    }
+    for (const PackageNote &note : *notes) {
+      if (note.desc_size == k_reserved_note_size && note.text == want) {
+        return note.desc_offset;
+      }
+    }
+    return llvm::createStringError(std::errc::no_message_available,
+                                   "no reserved package note in '%s' (the link dropped "
+                                   ".note.package)",
+                                   output.c_str());
+  };
+  llvm::Expected<uint64_t> offset = find_reserved(k_reserved_note_text);
+  if (!offset) {
+    return offset.takeError();
+  }
+  std::string desc(json);
+  desc.resize(k_reserved_note_size, '\0');
+  int fd = ::open(output.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::error_code error(errno, std::generic_category());
+    return llvm::createStringError(error, "cannot write '%s': %s", output.c_str(),
+                                   error.message().c_str());
+  }
+  ssize_t written = ::pwrite(fd, desc.data(), desc.size(), static_cast<off_t>(*offset));
+  std::error_code error(written < 0 ? errno : 0, std::generic_category());
+  if (::close(fd) != 0 && !error) {
+    error = std::error_code(errno, std::generic_category());
+  }
+  if (error || written != static_cast<ssize_t>(desc.size())) {
+    return llvm::createStringError(error ? error : std::make_error_code(std::errc::io_error),
+                                   "cannot write '%s': %s", output.c_str(),
+                                   error ? error.message().c_str() : "short write");
+  }
+  // Read back: the note now says what was meant.
+  llvm::Expected<uint64_t> again = find_reserved(json);
+  if (!again) {
+    llvm::consumeError(again.takeError());
+    return llvm::createStringError(std::errc::io_error,
+                                   "the package note of '%s' does not read back as written",
+                                   output.c_str());
+  }
+  return llvm::Error::success();
+}
+
+} // namespace portable_ld
