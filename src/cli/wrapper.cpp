@@ -189,7 +189,9 @@ int Wrapper::run() {
   Outcome outcome = run_backend(program, *plan, response_file, linker_output);
   if (outcome.result == Result::BackendFailed && !plan->provenance_words.empty() &&
       (linker_output.find("--dependency-file") != std::string::npos ||
-       (!note_object.path.empty() && linker_output.find(note_object.path) != std::string::npos))) {
+       (!note_object.path.empty() &&
+        (linker_output.find(note_object.path) != std::string::npos ||
+         linker_output.find(".note.package") != std::string::npos)))) {
     // A linker without --dependency-file (GNU ld before 2.35), or one that refused the
     // note's object: the link runs again as asked, and goes without provenance rather than
     // fail where plain cc would not.
@@ -450,7 +452,8 @@ void Wrapper::record_provenance(const std::string &dependency_file,
 
 // The package note's object, for the target of the link's first ELF object (the link's
 // own inputs, read before it runs). None when the link has no ELF object (a one-step
-// `cc main.c`, whose object the driver makes), or names its own --package-metadata.
+// `cc main.c`, whose object the driver makes), names its own --package-metadata, or its
+// own linker script.
 void Wrapper::reserve_package_note(const Invocation &invocation, LinkPlan &plan,
                                    TemporaryFile &object) {
   for (const std::string &arg : invocation.args) {
@@ -458,14 +461,17 @@ void Wrapper::reserve_package_note(const Invocation &invocation, LinkPlan &plan,
       return;
     }
   }
+  if (names_linker_script(invocation)) {
+    return; // its layout is the script's: 2 KiB more may not fit its regions
+  }
   std::optional<ElfTarget> target;
   for (const std::string &input : invocation.inputs) {
-    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> bytes = read_regular_file(input);
-    if (!bytes) {
-      llvm::consumeError(bytes.takeError());
+    llvm::Expected<std::string> head = read_regular_file_head(input, 64);
+    if (!head) {
+      llvm::consumeError(head.takeError());
       continue;
     }
-    if ((target = elf_target_of((*bytes)->getBuffer().take_front(64)))) {
+    if ((target = elf_target_of(*head))) {
       break;
     }
   }
@@ -489,13 +495,12 @@ void Wrapper::reserve_package_note(const Invocation &invocation, LinkPlan &plan,
   m_record.changes = plan.changes;
 }
 
-// The reserved note of `output`, written: the program and the packages linked into it.
+// The reserved note of `output`, written: the program and the packages linked into it
+// (without them when the linker listed no inputs: the reserved text would say nothing).
 void Wrapper::fill_package_note_of(const std::string &output) {
-  if (!m_record.provenance) {
-    return; // the reserved text stays: nothing was recorded to say
-  }
   SbomSubject subject = sbom_subject(output);
-  std::string json = package_note_json(subject, m_record.verdict ? m_record.verdict->arch : "");
+  std::string json = package_note_json(subject, m_record.verdict ? m_record.verdict->arch : "",
+                                       /*inputs_known=*/m_record.provenance.has_value());
   if (llvm::Error error = fill_package_note(output, json)) {
     std::string reason = "provenance: no package note: " + llvm::toString(std::move(error));
     m_record.warnings.push_back(reason);

@@ -123,10 +123,11 @@ bool wants_provenance(const Invocation &invocation, const LinkPlan &plan,
   return config.provenance && plan.role == Role::FinalLink && !invocation.targets_darwin;
 }
 
-std::optional<std::string> own_dependency_file(const Invocation &invocation) {
-  // The linker's words, in order, from -Wl,a,b and -Xlinker a.
+namespace {
+
+// The linker's words, in order, from -Wl,a,b and -Xlinker a.
+std::vector<llvm::StringRef> linker_words(const std::vector<std::string> &args) {
   std::vector<llvm::StringRef> words;
-  const std::vector<std::string> &args = invocation.args;
   for (size_t i = 0; i < args.size(); ++i) {
     llvm::StringRef arg = args[i];
     if (arg.consume_front("-Wl,")) {
@@ -137,6 +138,27 @@ std::optional<std::string> own_dependency_file(const Invocation &invocation) {
       words.push_back(args[++i]);
     }
   }
+  return words;
+}
+
+} // namespace
+
+bool names_linker_script(const Invocation &invocation) {
+  auto is_script_option = [](llvm::StringRef word) {
+    return word.startswith("-T") || word.startswith("-dT") || word.startswith("--script") ||
+           word.startswith("-script") || word.startswith("--default-script");
+  };
+  for (const std::string &arg : invocation.args) {
+    if (llvm::StringRef(arg).startswith("-T")) { // the driver's -T SCRIPT, -TSCRIPT
+      return true;
+    }
+  }
+  std::vector<llvm::StringRef> words = linker_words(invocation.args);
+  return std::any_of(words.begin(), words.end(), is_script_option);
+}
+
+std::optional<std::string> own_dependency_file(const Invocation &invocation) {
+  std::vector<llvm::StringRef> words = linker_words(invocation.args);
   std::optional<std::string> path;
   for (size_t i = 0; i < words.size(); ++i) {
     llvm::StringRef word = words[i];

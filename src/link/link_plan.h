@@ -96,6 +96,10 @@ std::optional<std::string> own_dependency_file(const Invocation &invocation);
 // no comma in PATH can split); its stderr is kept, to tell a linker that lacks the option.
 void add_provenance(LinkPlan &plan, const std::string &path);
 
+// Whether the link names a linker script of its own (-T, -Wl,-T, --script, -dT): one
+// that places sections itself, into a MEMORY region of a set size, say.
+bool names_linker_script(const Invocation &invocation);
+
 // Links `object`, which reserves the package note (provenance/package_note.h), too.
 void add_package_note(LinkPlan &plan, const std::string &object);
 

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <optional>
 #include <set>
+#include <vector>
 #include <system_error>
 
 #include "support/json.h"
@@ -18,13 +20,22 @@ namespace portable_ld {
 
 namespace {
 
-// A value the note can hold without an escape.
+// A value the note can hold without an escape, of at most k_max_value bytes (cut
+// between characters).
+constexpr size_t k_max_value = 256;
 std::string clean(llvm::StringRef value) {
   std::string text = json_key(value); // bytes that are not UTF-8 become U+FFFD
   for (char &c : text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '"' || c == '\\') {
       c = '?';
     }
+  }
+  if (text.size() > k_max_value) {
+    size_t end = k_max_value;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) {
+      --end; // not inside a UTF-8 sequence
+    }
+    text.resize(end);
   }
   return text;
 }
@@ -88,12 +99,77 @@ std::string reserved_note_object(const ElfTarget &target) {
   const bool le = target.little_endian;
   const size_t header_size = target.is64 ? 64 : 52;
   const size_t section_header_size = target.is64 ? 64 : 40;
-  const std::string names = std::string("\0.note.package\0.shstrtab\0.note.GNU-stack\0", 41);
-  const size_t note_at = header_size;
-  const size_t note_size = 12 + 4 + k_reserved_note_size;
-  const size_t names_at = note_at + note_size;
-  const size_t headers_at = (names_at + names.size() + 7) & ~size_t{7};
-  std::string bytes(headers_at + 4 * section_header_size, '\0');
+  const size_t word_align = target.is64 ? 8 : 4;
+  auto align = [](size_t at, size_t to) { return (at + to - 1) & ~(to - 1); };
+
+  // The sections after the null one, in order; their names in .shstrtab.
+  struct Section {
+    const char *name;
+    uint32_t type;
+    uint64_t flags;
+    std::string contents;
+    uint64_t align;
+  };
+  std::vector<Section> sections;
+
+  // The package note: owner "FDO", its type, the reserved descriptor.
+  std::string note(16 + k_reserved_note_size, '\0');
+  put<uint32_t>(note, 0, 4, le);
+  put<uint32_t>(note, 4, k_reserved_note_size, le);
+  put<uint32_t>(note, 8, k_package_note_type, le);
+  note.replace(12, 3, "FDO");
+  note.replace(16, k_reserved_note_text.size(), k_reserved_note_text);
+  sections.push_back({".note.package", llvm::ELF::SHT_NOTE, llvm::ELF::SHF_ALLOC, note, 4});
+  // Empty: without it GNU ld would make the program's stack executable.
+  sections.push_back({".note.GNU-stack", llvm::ELF::SHT_PROGBITS, 0, "", 1});
+  // x86's IBT/SHSTK and arm64's BTI/PAC marks stay only when every input has them: this
+  // object claims every bit of the AND property, so the program's own objects decide.
+  std::optional<uint32_t> and_property;
+  if (target.machine == llvm::ELF::EM_X86_64 || target.machine == llvm::ELF::EM_386) {
+    and_property = llvm::ELF::GNU_PROPERTY_X86_FEATURE_1_AND;
+  } else if (target.machine == llvm::ELF::EM_AARCH64) {
+    and_property = llvm::ELF::GNU_PROPERTY_AARCH64_FEATURE_1_AND;
+  }
+  if (and_property) {
+    const size_t desc_size = align(12, word_align); // pr_type, pr_datasz, pr_data, padding
+    std::string property(16 + desc_size, '\0');
+    put<uint32_t>(property, 0, 4, le);
+    put<uint32_t>(property, 4, static_cast<uint32_t>(desc_size), le);
+    put<uint32_t>(property, 8, llvm::ELF::NT_GNU_PROPERTY_TYPE_0, le);
+    property.replace(12, 3, "GNU");
+    put<uint32_t>(property, 16, *and_property, le);
+    put<uint32_t>(property, 20, 4, le);
+    put<uint32_t>(property, 24, 0xffffffff, le);
+    sections.push_back({".note.gnu.property", llvm::ELF::SHT_NOTE, llvm::ELF::SHF_ALLOC,
+                        property, word_align});
+  }
+  std::string names(1, '\0');
+  std::vector<uint32_t> name_offsets;
+  for (const Section &section : sections) {
+    name_offsets.push_back(static_cast<uint32_t>(names.size()));
+    names += section.name;
+    names += '\0';
+  }
+  const uint32_t names_name = static_cast<uint32_t>(names.size());
+  names += ".shstrtab";
+  names += '\0';
+  sections.push_back({".shstrtab", llvm::ELF::SHT_STRTAB, 0, names, 1});
+  name_offsets.push_back(names_name);
+
+  // Layout: the header, each section's contents aligned, then the section headers.
+  std::vector<size_t> offsets;
+  size_t at = header_size;
+  for (const Section &section : sections) {
+    at = align(at, section.align);
+    offsets.push_back(at);
+    at += section.contents.size();
+  }
+  const size_t headers_at = align(at, 8);
+  const size_t count = sections.size() + 1; // and the null section
+  std::string bytes(headers_at + count * section_header_size, '\0');
+  for (size_t i = 0; i < sections.size(); ++i) {
+    bytes.replace(offsets[i], sections[i].contents.size(), sections[i].contents);
+  }
 
   // The ELF header: a relocatable object of the target's class, order, machine and flags.
   bytes.replace(0, 4, "\x7f" "ELF");
@@ -103,57 +179,44 @@ std::string reserved_note_object(const ElfTarget &target) {
   put<uint16_t>(bytes, 16, llvm::ELF::ET_REL, le);
   put<uint16_t>(bytes, 18, target.machine, le);
   put<uint32_t>(bytes, 20, llvm::ELF::EV_CURRENT, le);
-  size_t at = 24 + (target.is64 ? 16 : 8); // past e_entry and e_phoff
+  size_t field = 24 + (target.is64 ? 16 : 8); // past e_entry and e_phoff
   if (target.is64) {
-    put<uint64_t>(bytes, at, headers_at, le);
-    at += 8;
+    put<uint64_t>(bytes, field, headers_at, le);
+    field += 8;
   } else {
-    put<uint32_t>(bytes, at, static_cast<uint32_t>(headers_at), le);
-    at += 4;
+    put<uint32_t>(bytes, field, static_cast<uint32_t>(headers_at), le);
+    field += 4;
   }
-  put<uint32_t>(bytes, at, target.flags, le);
-  put<uint16_t>(bytes, at + 4, static_cast<uint16_t>(header_size), le);
-  put<uint16_t>(bytes, at + 6, 0, le); // e_phentsize
-  put<uint16_t>(bytes, at + 8, 0, le); // e_phnum
-  put<uint16_t>(bytes, at + 10, static_cast<uint16_t>(section_header_size), le);
-  put<uint16_t>(bytes, at + 12, 4, le); // e_shnum: null, .note.package, .shstrtab, .note.GNU-stack
-  put<uint16_t>(bytes, at + 14, 2, le); // e_shstrndx
+  put<uint32_t>(bytes, field, target.flags, le);
+  put<uint16_t>(bytes, field + 4, static_cast<uint16_t>(header_size), le);
+  put<uint16_t>(bytes, field + 6, 0, le); // e_phentsize
+  put<uint16_t>(bytes, field + 8, 0, le); // e_phnum
+  put<uint16_t>(bytes, field + 10, static_cast<uint16_t>(section_header_size), le);
+  put<uint16_t>(bytes, field + 12, static_cast<uint16_t>(count), le);     // e_shnum
+  put<uint16_t>(bytes, field + 14, static_cast<uint16_t>(count - 1), le); // e_shstrndx
 
-  // The note: owner "FDO", the package note type, the reserved descriptor.
-  put<uint32_t>(bytes, note_at, 4, le);
-  put<uint32_t>(bytes, note_at + 4, k_reserved_note_size, le);
-  put<uint32_t>(bytes, note_at + 8, k_package_note_type, le);
-  bytes.replace(note_at + 12, 3, "FDO");
-  bytes.replace(note_at + 16, k_reserved_note_text.size(), k_reserved_note_text);
-  bytes.replace(names_at, names.size(), names);
-
-  // Section headers 1 (.note.package: SHT_NOTE, allocated, 4-aligned), 2 (.shstrtab) and
-  // 3 (.note.GNU-stack, empty: without it GNU ld would make the program's stack
-  // executable).
-  auto section = [&](size_t index, uint32_t name, uint32_t type, uint64_t flags,
-                     uint64_t offset, uint64_t size, uint64_t align) {
-    size_t h = headers_at + index * section_header_size;
-    put<uint32_t>(bytes, h, name, le);
-    put<uint32_t>(bytes, h + 4, type, le);
+  for (size_t i = 0; i < sections.size(); ++i) {
+    const Section &section = sections[i];
+    size_t h = headers_at + (i + 1) * section_header_size;
+    put<uint32_t>(bytes, h, name_offsets[i], le);
+    put<uint32_t>(bytes, h + 4, section.type, le);
     if (target.is64) {
-      put<uint64_t>(bytes, h + 8, flags, le);
-      put<uint64_t>(bytes, h + 24, offset, le);
-      put<uint64_t>(bytes, h + 32, size, le);
-      put<uint64_t>(bytes, h + 48, align, le);
+      put<uint64_t>(bytes, h + 8, section.flags, le);
+      put<uint64_t>(bytes, h + 24, offsets[i], le);
+      put<uint64_t>(bytes, h + 32, section.contents.size(), le);
+      put<uint64_t>(bytes, h + 48, section.align, le);
     } else {
-      put<uint32_t>(bytes, h + 8, static_cast<uint32_t>(flags), le);
-      put<uint32_t>(bytes, h + 16, static_cast<uint32_t>(offset), le);
-      put<uint32_t>(bytes, h + 20, static_cast<uint32_t>(size), le);
-      put<uint32_t>(bytes, h + 32, static_cast<uint32_t>(align), le);
+      put<uint32_t>(bytes, h + 8, static_cast<uint32_t>(section.flags), le);
+      put<uint32_t>(bytes, h + 16, static_cast<uint32_t>(offsets[i]), le);
+      put<uint32_t>(bytes, h + 20, static_cast<uint32_t>(section.contents.size()), le);
+      put<uint32_t>(bytes, h + 32, static_cast<uint32_t>(section.align), le);
     }
-  };
-  section(1, 1, llvm::ELF::SHT_NOTE, llvm::ELF::SHF_ALLOC, note_at, note_size, 4);
-  section(2, 15, llvm::ELF::SHT_STRTAB, 0, names_at, names.size(), 1);
-  section(3, 25, llvm::ELF::SHT_PROGBITS, 0, names_at, 0, 1);
+  }
   return bytes;
 }
 
-std::string package_note_json(const SbomSubject &subject, std::string_view arch, size_t limit) {
+std::string package_note_json(const SbomSubject &subject, std::string_view arch,
+                              bool inputs_known, size_t limit) {
   ProgramIdentity program = program_identity(subject);
   std::string json = "{";
   append_member(json, "type", subject.go && subject.go->has_build_info ? "golang" : "generic");
@@ -162,6 +225,10 @@ std::string package_note_json(const SbomSubject &subject, std::string_view arch,
   append_member(json, "architecture", llvm::StringRef(arch.data(), arch.size()));
   append_member(json, "os", subject.distribution.id);
   append_member(json, "osVersion", subject.distribution.version_id);
+  if (!inputs_known) {
+    return json + "}";
+  }
+  json += ",\"linked\":[";
   const std::string_view truncated = R"(],"linkedTruncated":true})";
   std::string linked;
   std::set<std::string> seen;
@@ -180,13 +247,15 @@ std::string package_note_json(const SbomSubject &subject, std::string_view arch,
     append_member(entry, "version", package.version);
     append_member(entry, "architecture", package.architecture);
     entry += "}";
-    if (json.size() + 10 + linked.size() + 1 + entry.size() + truncated.size() > limit) {
+    std::string longer = linked.empty() ? entry : linked + "," + entry;
+    // Room for the longer ending too, should a later package not fit.
+    if (json.size() + longer.size() + truncated.size() > limit) {
       cut = true;
       break;
     }
-    linked += (linked.empty() ? "" : ",") + entry;
+    linked = std::move(longer);
   }
-  json += ",\"linked\":[" + linked;
+  json += linked;
   json += cut ? std::string(truncated) : std::string("]}");
   return json;
 }

@@ -45,11 +45,13 @@ std::string reserved_note_object(const ElfTarget &target);
 
 // The note's JSON for a link: {"type", "name", "version", "architecture", "os",
 // "osVersion", "linked": [{"type": "deb", "name", "version", "architecture"}, ...]}, the
-// packages of the archives and objects among the inputs, in the linker's order. No byte
-// needs an escape (the convention forbids \u escapes): control characters, '"' and '\'
-// become '?'. At most `limit` bytes: packages that do not fit are left out, and
-// "linkedTruncated": true says so.
+// packages of the archives and objects among the inputs, in the linker's order; without
+// "linked" when the inputs are not known (the linker listed none). No byte needs an
+// escape (the convention forbids \u escapes): control characters, '"' and '\' become '?',
+// and each value is cut at 256 bytes. At most `limit` bytes: packages that do not fit
+// are left out, and "linkedTruncated": true says so.
 std::string package_note_json(const SbomSubject &subject, std::string_view arch,
+                              bool inputs_known = true,
                               size_t limit = k_reserved_note_size - 1);
 
 // Writes `json` into the reserved note of `output` and reads it back. An error when the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "support/regular_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -32,21 +33,29 @@ const char *kind_of(mode_t mode) {
   return "not a file";
 }
 
-} // namespace
+// An open descriptor, closed when it goes.
+struct OpenFile {
+  int fd = -1;
+  uint64_t size = 0;
+  OpenFile() = default;
+  OpenFile(const OpenFile &) = delete;
+  OpenFile &operator=(const OpenFile &) = delete;
+  ~OpenFile() {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+};
 
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_regular_file(const std::string &path,
-                                                                      uint64_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
+// Opens `path` without blocking, and only if it is a regular file.
+llvm::Error open_regular_file(const std::string &path, OpenFile &file) {
+  file.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (file.fd < 0) {
     std::error_code error(errno, std::generic_category());
     return llvm::createStringError(error, error.message());
   }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
   struct stat status;
-  if (::fstat(fd, &status) != 0) {
+  if (::fstat(file.fd, &status) != 0) {
     std::error_code error(errno, std::generic_category());
     return llvm::createStringError(error, error.message());
   }
@@ -58,7 +67,20 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_regular_file(const std:
     return llvm::createStringError(std::errc::invalid_argument, "%s, not a regular file",
                                    kind_of(status.st_mode));
   }
-  uint64_t size = static_cast<uint64_t>(status.st_size);
+  file.size = static_cast<uint64_t>(status.st_size);
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_regular_file(const std::string &path,
+                                                                      uint64_t limit) {
+  OpenFile file;
+  if (llvm::Error error = open_regular_file(path, file)) {
+    return error;
+  }
+  int fd = file.fd;
+  uint64_t size = file.size;
   if (size > limit) {
     return llvm::createStringError(std::errc::file_too_large,
                                    "%llu bytes, larger than the %llu this reads",
@@ -73,6 +95,32 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_regular_file(const std:
     return llvm::createStringError(buffer.getError(), buffer.getError().message());
   }
   return std::move(*buffer);
+}
+
+llvm::Expected<std::string> read_regular_file_head(const std::string &path, size_t size) {
+  OpenFile file;
+  if (llvm::Error error = open_regular_file(path, file)) {
+    return error;
+  }
+  std::string head(std::min<uint64_t>(size, file.size), '\0');
+  size_t done = 0;
+  while (done < head.size()) {
+    ssize_t got = ::pread(file.fd, head.data() + done, head.size() - done,
+                          static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      std::error_code error(errno, std::generic_category());
+      return llvm::createStringError(error, error.message());
+    }
+    if (got == 0) {
+      break; // truncated meanwhile
+    }
+    done += static_cast<size_t>(got);
+  }
+  head.resize(done);
+  return head;
 }
 
 llvm::Error write_whole_file(const std::string &path, std::string_view bytes) {

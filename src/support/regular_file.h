@@ -25,6 +25,10 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 read_regular_file(const std::string &path,
                   uint64_t limit = std::numeric_limits<uint64_t>::max());
 
+// The first `size` bytes of the regular file `path` (fewer when it is shorter), opened as
+// read_regular_file() opens it: what a file is, without reading all of it.
+llvm::Expected<std::string> read_regular_file_head(const std::string &path, size_t size);
+
 // Creates or replaces `path` with `bytes`. The error names the file and the reason, a
 // failure at close (a full disk) included.
 llvm::Error write_whole_file(const std::string &path, std::string_view bytes);

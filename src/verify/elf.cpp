@@ -137,7 +137,12 @@ struct ElfFacts {
   GoSections go;            // the sections the Go facts and the NSS scan read
   bool glibc_marks = false; // glibc's crt1.o note or its static libc's sections
   std::vector<std::string> package_notes; // the JSON of each .note.package note
+  bool package_notes_cut = false;         // more than k_max_package_notes or their bytes
 };
+
+// What a verdict keeps of a file's package notes: a program has one.
+constexpr size_t k_max_package_notes = 16;
+constexpr size_t k_max_package_note_bytes = 64 * 1024;
 
 // PT_INTERP (the interpreter's path) and whether there is a PT_DYNAMIC.
 template <class ELFT>
@@ -682,6 +687,8 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
     llvm::consumeError(names.takeError());
     return;
   }
+  std::vector<std::string_view> package_note_sections; // each read once
+  size_t note_bytes = 0;
   for (const typename ELFT::Shdr &section : sections) {
     if (section.sh_type == SHT_NOBITS) {
       continue;
@@ -712,8 +719,20 @@ void read_sections(const llvm::object::ELFFile<ELFT> &elf, typename ELFT::ShdrRa
     } else if (*name == ".note.go.buildid") {
       go.has_go_note = true;
     } else if (*name == ".note.package" && section.sh_type == SHT_NOTE) {
+      // Bounded: a hostile file may point many section headers at the same notes.
+      if (std::find(package_note_sections.begin(), package_note_sections.end(), bytes) !=
+          package_note_sections.end()) {
+        continue;
+      }
+      package_note_sections.push_back(bytes);
       for (const PackageNote &note :
            parse_package_notes(bytes, ELFT::TargetEndianness == llvm::support::little)) {
+        if (facts.package_notes.size() == k_max_package_notes ||
+            note_bytes + note.text.size() > k_max_package_note_bytes) {
+          facts.package_notes_cut = true;
+          break;
+        }
+        note_bytes += note.text.size();
         facts.package_notes.emplace_back(note.text);
       }
     } else if (*name == ".note.ABI-tag" || name->startswith("__libc_")) {
@@ -1166,6 +1185,12 @@ llvm::Expected<Verdict> inspect(const llvm::object::ObjectFile &object, SymbolDe
   }
   verdict.go = describe_go_binary(facts.go);
   verdict.package_notes = std::move(facts.package_notes);
+  if (facts.package_notes_cut) {
+    verdict.warnings.push_back("more package notes than the " +
+                               std::to_string(k_max_package_notes) + " (or " +
+                               std::to_string(k_max_package_note_bytes / 1024) +
+                               " KiB) shown");
+  }
   if (static_glibc) {
     if (llvm::Error error =
             read_static_hazards(elf, *sections, file, facts.go, std::move(*symtab), verdict)) {

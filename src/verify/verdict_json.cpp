@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/verdict_json.h"
 
+#include <algorithm>
+
 #include "support/json.h"
 #include "verify/glibc_hazards.h"
 #include "verify/symbol_versions.h"
@@ -45,9 +47,14 @@ llvm::json::Object to_json(const Verdict &verdict) {
     object["go"] = to_json(*verdict.go);
   }
   if (!verdict.package_notes.empty()) {
-    // Each note's object as it is, or its text when it is not JSON.
+    // Each note's object as it is, or its text when it is not JSON or is nested deeper
+    // than a package note is (LLVM's parser recurses once per level).
     llvm::json::Array notes;
     for (const std::string &note : verdict.package_notes) {
+      if (json_depth(note) > 16) {
+        notes.push_back(json_string(note));
+        continue;
+      }
       llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(note);
       if (parsed) {
         notes.push_back(std::move(*parsed));
@@ -66,6 +73,28 @@ llvm::json::Object to_json(const Verdict &verdict) {
     object["versions"] = std::move(versions);
   }
   return object;
+}
+
+size_t json_depth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 llvm::json::Object to_json(const GoBinary &go) {

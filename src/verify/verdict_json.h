@@ -6,6 +6,8 @@
 // header in C++20 (tests/fuzz/README.md), and the fuzzer is built from the readers.
 #pragma once
 
+#include <string_view>
+
 #include "verify/go_binary.h"
 #include "verify/verify.h"
 
@@ -14,6 +16,9 @@
 namespace portable_ld {
 
 llvm::json::Object to_json(const Verdict &verdict);
+// How deeply the brackets of `text` nest, outside its strings: LLVM 14's JSON parser
+// recurses once per level, so a note is parsed only when this is small.
+size_t json_depth(std::string_view text);
 // The verdict's "go" member (docs/verdicts.md, Go binaries).
 llvm::json::Object to_json(const GoBinary &go);
 

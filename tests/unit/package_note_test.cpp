@@ -110,11 +110,35 @@ TEST_CASE("package_note_json: the program and the packages linked into it") {
                 R"("version":"1?2","architecture":"amd64"}]})");
   CHECK(static_cast<bool>(llvm::json::parse(json)));
 
-  // What does not fit is left out, and said to be.
-  std::string cut = package_note_json(subject, "amd64", 200);
-  CHECK(cut.size() <= 200);
+  // What does not fit is left out, and said to be, at every limit: never over it.
+  std::vector<LinkInput> many;
+  std::vector<DebianPackage> packages;
+  for (int i = 0; i < 40; ++i) {
+    packages.push_back({"lib" + std::to_string(i) + "-dev", "1." + std::to_string(i), "amd64"});
+  }
+  for (const DebianPackage &package : packages) {
+    many.push_back({"/l/" + package.name + ".a", "/l/" + package.name + ".a", 1, "e", package, ""});
+  }
+  SbomSubject crowded = subject;
+  crowded.inputs = many;
+  for (size_t limit = 160; limit <= 2047; ++limit) {
+    std::string cut = package_note_json(crowded, "amd64", true, limit);
+    REQUIRE(cut.size() <= limit);
+    REQUIRE(static_cast<bool>(llvm::json::parse(cut)));
+  }
+  std::string cut = package_note_json(crowded, "amd64", true, 400);
   CHECK(cut.find("\"linkedTruncated\":true") != std::string::npos);
-  CHECK(static_cast<bool>(llvm::json::parse(cut)));
+  CHECK(package_note_json(crowded, "amd64").size() < k_reserved_note_size);
+  CHECK(json.find("linkedTruncated") == std::string::npos);
+
+  // A name of any length is cut to fit, between characters.
+  SbomSubject long_name = subject;
+  long_name.file_name = std::string(3000, 'x') + "\xc3\xa9";
+  CHECK(package_note_json(long_name, "amd64").size() < k_reserved_note_size);
+  long_name.file_name = std::string(255, 'x') + "\xc3\xa9";
+  std::string cut_name = package_note_json(long_name, "amd64", false);
+  CHECK(cut_name == "{\"type\":\"generic\",\"name\":\"" + std::string(255, 'x') +
+                        "\",\"architecture\":\"amd64\",\"os\":\"debian\",\"osVersion\":\"12\"}");
 }
 
 } // namespace
