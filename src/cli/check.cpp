@@ -16,6 +16,8 @@
 #include "cli/cli.h"
 #include "judge/judge_output.h"
 #include "judge/portability_policy.h"
+#include "provenance/package_note.h"
+#include "provenance/sbom.h"
 #include "support/diagnostics.h"
 #include "support/json.h"
 #include "support/quoting.h"
@@ -26,6 +28,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Parallel.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace po = boost::program_options;
@@ -37,6 +40,7 @@ namespace {
 struct CheckOptions {
   bool require_static = false;
   bool json = false;
+  bool sbom = false;
   std::string goarch;
   std::string nss = "warn";
   // The portability options by config-file key (build_portability_policy): --policy and
@@ -196,6 +200,7 @@ po::options_description visible_options(CheckOptions &options) {
   visible.add_options()
       ("static", po::bool_switch(&options.require_static), "fail unless every file is static or static-pie")
       ("json", po::bool_switch(&options.json), "print one JSON object per file")
+      ("sbom", po::bool_switch(&options.sbom), "print the file's CycloneDX 1.5 SBOM, made of its package note and Go build information")
       ("goarch", po::value(&options.goarch), "fail unless every file is for this GOARCH")
       ("nss", po::value(&options.nss), "with --static, a static file that still needs glibc's NSS: error, warn (default) or ignore")
       ("policy", po::value(&options.policy_once["policy"]), "dynamic files: portability preset (manylinux2014, manylinux_2_28, debian12)")
@@ -422,6 +427,41 @@ int check_files(const std::vector<std::string> &files, const Requirements &requi
   return exit_code;
 }
 
+// check --sbom FILE: the CycloneDX document of what FILE itself says, for a program built
+// elsewhere: its package note (the program and the Debian packages linked into it) and,
+// for Go, its build information (its modules).
+int print_sbom(const CheckOptions &options, Diagnostics &diagnostics) {
+  if (options.files.size() != 1) {
+    diagnostics.error("check: --sbom describes one file; {} given", options.files.size());
+    diagnostics.hint("run 'portable-ld check --sbom FILE' once per file");
+    return k_check_unreadable;
+  }
+  const std::string &file = options.files.front();
+  llvm::Expected<Verdict> verdict = inspect_file(file, SymbolDetail::Summary);
+  if (!verdict) {
+    diagnostics.error("{}", llvm::toString(verdict.takeError()));
+    return k_check_unreadable;
+  }
+  std::optional<PackageNoteFacts> note;
+  for (const std::string &text : verdict->package_notes) {
+    if ((note = parse_package_note(text))) {
+      break;
+    }
+  }
+  std::string name = llvm::sys::path::filename(file).str();
+  const GoBinary *go = verdict->go ? &*verdict->go : nullptr;
+  if (!note) {
+    diagnostics.warn("'{}' has no package note: the SBOM names only what the file itself "
+                     "says{}",
+                     escape_control(file), go ? " (its Go modules)" : "");
+    diagnostics.hint("link it with PORTABLE_LD_PROVENANCE=on to record the C libraries it is "
+                     "made of");
+    note = PackageNoteFacts{};
+  }
+  std::fputs(render_sbom(cyclonedx_document(subject_of_note(*note, name, go))).c_str(), stdout);
+  return k_check_pass;
+}
+
 } // namespace
 
 int run_check(const std::vector<std::string> &args) {
@@ -429,6 +469,9 @@ int run_check(const std::vector<std::string> &args) {
   CheckOptions options;
   if (std::optional<int> done = parse_options(args, options, diagnostics)) {
     return *done;
+  }
+  if (options.sbom) {
+    return print_sbom(options, diagnostics);
   }
   llvm::Expected<Requirements> requirements = requirements_of(options);
   if (!requirements) {

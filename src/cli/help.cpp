@@ -25,6 +25,7 @@ USAGE:
                                               wrap DRIVER (CMake's linker launcher)
   portable-ld check [--static] [--json] [--goarch=ARCH] [--nss=POLICY] [--policy=NAME]
                     [--max-glibc=V] [--allow-libs=LIBS] ... FILE...   (check --help)
+  portable-ld check --sbom FILE               the CycloneDX SBOM of a file's package note
   portable-ld replay [--keep] [-o FILE] BUNDLE.tar   re-run a PORTABLE_LD_REPRODUCE bundle
   portable-ld++ ...                           the same, with c++ as the default backend
   portable-ld --help | --version

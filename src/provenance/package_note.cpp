@@ -12,9 +12,11 @@
 #include "support/json.h"
 #include "support/regular_file.h"
 #include "verify/package_note.h"
+#include "verify/verdict_json.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/JSON.h"
 
 namespace portable_ld {
 
@@ -258,6 +260,59 @@ std::string package_note_json(const SbomSubject &subject, std::string_view arch,
   json += linked;
   json += cut ? std::string(truncated) : std::string("]}");
   return json;
+}
+
+std::optional<PackageNoteFacts> parse_package_note(llvm::StringRef json) {
+  if (json_depth(json) > 16) {
+    return std::nullopt;
+  }
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(json);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    return std::nullopt;
+  }
+  const llvm::json::Object *object = parsed->getAsObject();
+  if (!object) {
+    return std::nullopt;
+  }
+  auto string = [](const llvm::json::Object &from, llvm::StringRef key) {
+    llvm::Optional<llvm::StringRef> value = from.getString(key);
+    return value ? value->str() : std::string();
+  };
+  PackageNoteFacts facts;
+  facts.type = string(*object, "type");
+  facts.name = string(*object, "name");
+  facts.version = string(*object, "version");
+  if (std::string os = string(*object, "os"); !os.empty()) {
+    facts.distribution.id = os;
+  }
+  facts.distribution.version_id = string(*object, "osVersion");
+  if (const llvm::json::Array *linked = object->getArray("linked")) {
+    for (const llvm::json::Value &entry : *linked) {
+      const llvm::json::Object *package = entry.getAsObject();
+      if (!package || string(*package, "type") != "deb" || string(*package, "name").empty()) {
+        continue;
+      }
+      facts.linked.push_back({string(*package, "name"), string(*package, "version"),
+                              string(*package, "architecture")});
+    }
+  }
+  return facts;
+}
+
+SbomSubject subject_of_note(const PackageNoteFacts &note, const std::string &file_name,
+                            const GoBinary *go) {
+  SbomSubject subject;
+  subject.file_name = file_name;
+  subject.go = go;
+  subject.distribution = note.distribution;
+  subject.packages = note.linked;
+  ProgramIdentity program{note.name.empty() ? file_name : note.name, note.version, ""};
+  if (note.type == "golang" && !note.name.empty() && !note.version.empty()) {
+    program.purl = go_purl(note.name, note.version);
+  }
+  subject.program = program;
+  return subject;
 }
 
 llvm::Error fill_package_note(const std::string &output, std::string_view json) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "provenance/sbom.h"
 
@@ -53,6 +54,25 @@ std::string reserved_note_object(const ElfTarget &target);
 std::string package_note_json(const SbomSubject &subject, std::string_view arch,
                               bool inputs_known = true,
                               size_t limit = k_reserved_note_size - 1);
+
+// What a package note says, as far as an SBOM needs it: the program, the system, and the
+// Debian packages linked in (a note of another tool may say less, or name other keys).
+struct PackageNoteFacts {
+  std::string type;
+  std::string name;
+  std::string version;
+  Distribution distribution; // "os" and "osVersion"
+  std::vector<DebianPackage> linked; // "linked" entries of type "deb"
+};
+
+// The facts of a package note's JSON; none when it is not a JSON object (or is nested
+// deeper than a note is).
+std::optional<PackageNoteFacts> parse_package_note(llvm::StringRef json);
+
+// The SBOM's subject made of a package note and the file's own Go build information
+// (check --sbom): the program as the note names it, and its packages without their files.
+SbomSubject subject_of_note(const PackageNoteFacts &note, const std::string &file_name,
+                            const GoBinary *go);
 
 // Writes `json` into the reserved note of `output` and reads it back. An error when the
 // output has no reserved note (a linker script dropped it) or the text differs after.

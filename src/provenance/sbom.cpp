@@ -27,7 +27,8 @@ llvm::json::Array sha256_hashes(const std::string &sha256) {
   return llvm::json::Array{llvm::json::Object{{"alg", "SHA-256"}, {"content", sha256}}};
 }
 
-// pkg:golang/<path>@<version>, each path element encoded on its own.
+} // namespace
+
 std::string go_purl(llvm::StringRef path, llvm::StringRef version) {
   std::string purl = "pkg:golang/";
   llvm::SmallVector<llvm::StringRef, 8> elements;
@@ -43,6 +44,8 @@ std::string go_purl(llvm::StringRef path, llvm::StringRef version) {
   }
   return purl;
 }
+
+namespace {
 
 // pkg:deb/debian/libc6-dev@2.36-9%2Bdeb12u9?arch=amd64&distro=debian-12, as syft and
 // trivy write them.
@@ -108,6 +111,9 @@ llvm::json::Object program_component(const SbomSubject &subject, std::string &re
 } // namespace
 
 ProgramIdentity program_identity(const SbomSubject &subject) {
+  if (subject.program) {
+    return *subject.program;
+  }
   const GoBinary *go = subject.go;
   ProgramIdentity program{subject.file_name, "", ""};
   // A Go program is named by its main package, unless it is a file list's
@@ -268,12 +274,26 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
     }
     own_files.push_back(std::move(file));
   }
+  // Packages a note names, without their files.
+  for (const DebianPackage &package : subject.packages) {
+    std::string purl = deb_purl(package, subject.distribution);
+    if (packages.try_emplace(purl).second) {
+      package_order.push_back(purl);
+      packages[purl].first = llvm::json::Object{{"type", "library"},
+                                                {"bom-ref", text(purl)},
+                                                {"name", text(package.name)},
+                                                {"version", text(package.version)},
+                                                {"purl", text(purl)}};
+    }
+  }
   for (const std::string &purl : package_order) {
     auto &[component, files] = packages[purl];
     if (refs.insert(purl).second) {
       depends_on.push_back(purl);
     }
-    component["components"] = std::move(files);
+    if (!files.empty()) {
+      component["components"] = std::move(files);
+    }
     components.push_back(std::move(component));
   }
   for (llvm::json::Value &file : own_files) {
@@ -300,6 +320,13 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
       {"dependencies", std::move(dependencies)}};
 }
 
+std::string render_sbom(const llvm::json::Object &document) {
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  out << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object(document))) << "\n";
+  return out.str();
+}
+
 llvm::Error write_sbom(const std::string &path, const llvm::json::Object &document) {
   llvm::SmallString<256> model(path);
   model += ".%%%%%%.tmp";
@@ -311,7 +338,7 @@ llvm::Error write_sbom(const std::string &path, const llvm::json::Object &docume
   }
   {
     llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
-    out << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object(document))) << "\n";
+    out << render_sbom(document);
     out.close();
     if (out.has_error()) {
       std::error_code error = out.error();

@@ -8,6 +8,7 @@
 // same bytes.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,6 +41,13 @@ Distribution read_distribution();
 // packageurl's own libraries and syft leave it).
 std::string purl_encode(llvm::StringRef text);
 
+// The program as the SBOM's root component and the package note name it.
+struct ProgramIdentity {
+  std::string name;
+  std::string version; // empty when there is none
+  std::string purl;    // empty when there is none
+};
+
 struct SbomSubject {
   std::string file_name;          // the output's file name: the program's name for C
   const GoBinary *go = nullptr;   // its build information, for a Go program
@@ -50,23 +58,28 @@ struct SbomSubject {
   // by its place among those, as are files under Go's go-link-* and go-build* wherever
   // they are.
   std::vector<std::string> temporary_directories;
+  // Read from a package note rather than from a link (check --sbom): the program as the
+  // note names it, and the packages linked into it, without their files.
+  std::optional<ProgramIdentity> program;
+  std::vector<DebianPackage> packages;
 };
 
-// The program as the SBOM's root component and the package note name it: a Go program by
-// its main package (with its module's version and a pkg:golang purl when the module has a
-// version other than "(devel)"), else (C, Go's "command-line-arguments") by its file.
-struct ProgramIdentity {
-  std::string name;
-  std::string version; // empty when there is none
-  std::string purl;    // empty when there is none
-};
+// The subject's program: as `program` gives it, else a Go program by its main package
+// (with its module's version and a pkg:golang purl when the module has a version other
+// than "(devel)"), else (C, Go's "command-line-arguments") by its file.
 ProgramIdentity program_identity(const SbomSubject &subject);
+
+// pkg:golang/<path>@<version>, each path element encoded; no "@" without a version.
+std::string go_purl(llvm::StringRef path, llvm::StringRef version);
 
 // The CycloneDX 1.5 document (specVersion "1.5", bomFormat "CycloneDX").
 llvm::json::Object cyclonedx_document(const SbomSubject &subject);
 
-// `document`, indented, with its keys sorted, at `path` (written under a temporary name
-// and renamed, so that a reader never sees half of it).
+// `document` as text: indented, its keys sorted, a newline at the end.
+std::string render_sbom(const llvm::json::Object &document);
+
+// `document`, rendered, at `path` (written under a temporary name and renamed, so that a
+// reader never sees half of it).
 llvm::Error write_sbom(const std::string &path, const llvm::json::Object &document);
 
 } // namespace portable_ld

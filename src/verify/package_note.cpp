@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/package_note.h"
 
-#include "llvm/Object/ELFObjectFile.h"
-#include "llvm/Object/ObjectFile.h"
+// llvm/Object/ELF.h, not ELFObjectFile.h: that one brings llvm/Support/JSON.h, which the
+// fuzzer's clang cannot compile in C++20 (tests/fuzz/README.md).
+#include "llvm/Object/ELF.h"
 #include "llvm/Support/Endian.h"
 
 namespace portable_ld {
@@ -10,7 +11,12 @@ namespace portable_ld {
 namespace {
 
 template <class ELFT>
-llvm::Expected<std::vector<PackageNote>> find_notes(const llvm::object::ELFFile<ELFT> &elf) {
+llvm::Expected<std::vector<PackageNote>> find_notes(llvm::StringRef file) {
+  llvm::Expected<llvm::object::ELFFile<ELFT>> created = llvm::object::ELFFile<ELFT>::create(file);
+  if (!created) {
+    return created.takeError();
+  }
+  const llvm::object::ELFFile<ELFT> &elf = *created;
   auto sections = elf.sections();
   if (!sections) {
     return sections.takeError();
@@ -78,24 +84,15 @@ std::vector<PackageNote> parse_package_notes(std::string_view bytes, bool little
 
 llvm::Expected<std::vector<PackageNote>> find_package_notes(llvm::StringRef file) {
   using namespace llvm::object;
-  llvm::Expected<std::unique_ptr<ObjectFile>> object =
-      ObjectFile::createObjectFile(llvm::MemoryBufferRef(file, "output"));
-  if (!object) {
-    return object.takeError();
+  if (file.size() < llvm::ELF::EI_NIDENT || !file.startswith(llvm::ELF::ElfMagic)) {
+    return llvm::createStringError(std::errc::invalid_argument, "not an ELF file");
   }
-  if (const auto *elf = llvm::dyn_cast<ELF64LEObjectFile>(object->get())) {
-    return find_notes(elf->getELFFile());
+  bool is64 = file[llvm::ELF::EI_CLASS] == llvm::ELF::ELFCLASS64;
+  bool little = file[llvm::ELF::EI_DATA] == llvm::ELF::ELFDATA2LSB;
+  if (is64) {
+    return little ? find_notes<ELF64LE>(file) : find_notes<ELF64BE>(file);
   }
-  if (const auto *elf = llvm::dyn_cast<ELF32LEObjectFile>(object->get())) {
-    return find_notes(elf->getELFFile());
-  }
-  if (const auto *elf = llvm::dyn_cast<ELF64BEObjectFile>(object->get())) {
-    return find_notes(elf->getELFFile());
-  }
-  if (const auto *elf = llvm::dyn_cast<ELF32BEObjectFile>(object->get())) {
-    return find_notes(elf->getELFFile());
-  }
-  return llvm::createStringError(std::errc::invalid_argument, "not an ELF file");
+  return little ? find_notes<ELF32LE>(file) : find_notes<ELF32BE>(file);
 }
 
 } // namespace portable_ld

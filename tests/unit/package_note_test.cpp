@@ -3,6 +3,7 @@
 // The package note: reading notes, the reserved note's object, and the note's JSON.
 #include "provenance/package_note.h"
 #include "verify/package_note.h"
+#include "verify/verdict_json.h"
 
 #include "unit_test.h"
 
@@ -139,6 +140,44 @@ TEST_CASE("package_note_json: the program and the packages linked into it") {
   std::string cut_name = package_note_json(long_name, "amd64", false);
   CHECK(cut_name == "{\"type\":\"generic\",\"name\":\"" + std::string(255, 'x') +
                         "\",\"architecture\":\"amd64\",\"os\":\"debian\",\"osVersion\":\"12\"}");
+}
+
+TEST_CASE("json_depth: brackets outside strings") {
+  CHECK(json_depth("") == 0);
+  CHECK(json_depth("{}") == 1);
+  CHECK(json_depth(R"({"a":[{"b":[]}]})") == 4);
+  // Brackets in a string, an escaped quote in it, and an unbalanced end.
+  CHECK(json_depth(R"({"a":"[[[\"[[["})") == 1);
+  CHECK(json_depth("]]]]{") == 1);
+  CHECK(json_depth(std::string(50000, '[')) == 50000);
+}
+
+TEST_CASE("parse_package_note: the program, the system and the deb packages") {
+  std::optional<PackageNoteFacts> note = parse_package_note(
+      R"({"type":"golang","name":"example.com/db","version":"v1.2.0","os":"ubuntu",)"
+      R"("osVersion":"24.04","debugInfoUrl":"https://x","linked":[{"type":"deb",)"
+      R"("name":"libsqlite3-dev","version":"3.45.1-1","architecture":"amd64"},)"
+      R"({"type":"rpm","name":"zlib"},{"type":"deb"},7]})");
+  REQUIRE(note);
+  CHECK(note->type == "golang");
+  CHECK(note->name == "example.com/db");
+  CHECK(note->distribution.id == "ubuntu");
+  CHECK(note->distribution.version_id == "24.04");
+  REQUIRE(note->linked.size() == 1);
+  CHECK(note->linked[0].name == "libsqlite3-dev");
+  SbomSubject subject = subject_of_note(*note, "db", nullptr);
+  ProgramIdentity program = program_identity(subject);
+  CHECK(program.name == "example.com/db");
+  CHECK(program.purl == "pkg:golang/example.com/db@v1.2.0");
+  // A distribution's own note: no "linked", the default namespace.
+  std::optional<PackageNoteFacts> rpm =
+      parse_package_note(R"({"type":"rpm","name":"coreutils","version":"9.4-7.fc40"})");
+  REQUIRE(rpm);
+  CHECK(rpm->linked.empty());
+  CHECK(program_identity(subject_of_note(*rpm, "ls", nullptr)).purl.empty());
+  CHECK_FALSE(parse_package_note("not json"));
+  CHECK_FALSE(parse_package_note("[1,2]"));
+  CHECK_FALSE(parse_package_note(std::string(100, '[') + std::string(100, ']')));
 }
 
 } // namespace
