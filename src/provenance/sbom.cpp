@@ -50,11 +50,20 @@ namespace {
 // pkg:deb/debian/libc6-dev@2.36-9%2Bdeb12u9?arch=amd64&distro=debian-12, as syft and
 // trivy write them.
 std::string deb_purl(const DebianPackage &package, const Distribution &distribution) {
-  std::string purl = "pkg:deb/" + purl_encode(distribution.id) + "/" +
-                     purl_encode(package.name) + "@" + purl_encode(package.version) +
-                     "?arch=" + purl_encode(package.architecture);
+  std::string purl = "pkg:deb/" + purl_encode(distribution.id) + "/" + purl_encode(package.name);
+  if (!package.version.empty()) {
+    purl += "@" + purl_encode(package.version);
+  }
+  // Qualifiers in key order, each only with a value (a note may name no architecture).
+  std::vector<std::string> qualifiers;
+  if (!package.architecture.empty()) {
+    qualifiers.push_back("arch=" + purl_encode(package.architecture));
+  }
   if (!distribution.version_id.empty()) {
-    purl += "&distro=" + purl_encode(distribution.id + "-" + distribution.version_id);
+    qualifiers.push_back("distro=" + purl_encode(distribution.id + "-" + distribution.version_id));
+  }
+  for (size_t i = 0; i < qualifiers.size(); ++i) {
+    purl += (i == 0 ? "?" : "&") + qualifiers[i];
   }
   return purl;
 }

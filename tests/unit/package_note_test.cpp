@@ -175,6 +175,15 @@ TEST_CASE("parse_package_note: the program, the system and the deb packages") {
   REQUIRE(rpm);
   CHECK(rpm->linked.empty());
   CHECK(program_identity(subject_of_note(*rpm, "ls", nullptr)).purl.empty());
+  // A deb entry without a version or an architecture: a purl without them.
+  std::optional<PackageNoteFacts> bare = parse_package_note(
+      R"({"name":"tool","linked":[{"type":"deb","name":"zlib1g-dev"}]})");
+  REQUIRE(bare);
+  llvm::json::Object bare_document =
+      cyclonedx_document(subject_of_note(*bare, "tool", nullptr));
+  const llvm::json::Object *component =
+      (*bare_document.getArray("components"))[0].getAsObject();
+  CHECK(component->getString("purl").getValueOr("") == "pkg:deb/debian/zlib1g-dev");
   CHECK_FALSE(parse_package_note("not json"));
   CHECK_FALSE(parse_package_note("[1,2]"));
   CHECK_FALSE(parse_package_note(std::string(100, '[') + std::string(100, ']')));
