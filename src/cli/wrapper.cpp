@@ -100,9 +100,9 @@ private:
                          const std::string &own_object);
   void reserve_package_note(const Invocation &invocation, LinkPlan &plan,
                             TemporaryFile &object);
-  void fill_package_note_of(const std::string &output);
+  void fill_package_note_of(const std::string &output, const SbomSubject &subject);
   SbomSubject sbom_subject(const std::string &output) const;
-  void write_sbom_beside(const std::string &output);
+  void write_sbom_beside(const std::string &output, const SbomSubject &subject);
   std::optional<Outcome> write_own_response_file(const LinkPlan &plan,
                                                  TemporaryFile &response_file);
   Outcome become_backend(const std::string &program, const LinkPlan &plan);
@@ -222,10 +222,11 @@ int Wrapper::run() {
     }
     outcome = verify_output(*plan, invocation, linker_output);
     if (wants_provenance(invocation, *plan, m_config) && outcome.exit_code == 0) {
+      SbomSubject subject = sbom_subject(*plan->output);
       if (!note_object.path.empty()) {
-        fill_package_note_of(*plan->output);
+        fill_package_note_of(*plan->output, subject);
       }
-      write_sbom_beside(*plan->output);
+      write_sbom_beside(*plan->output, subject);
     }
   } else if (outcome.result == Result::BackendFailed) {
     outcome = explain_failure(program, invocation, *plan, *m_record.backend_status,
@@ -456,10 +457,8 @@ void Wrapper::record_provenance(const std::string &dependency_file,
 // own linker script.
 void Wrapper::reserve_package_note(const Invocation &invocation, LinkPlan &plan,
                                    TemporaryFile &object) {
-  for (const std::string &arg : invocation.args) {
-    if (arg.find("--package-metadata") != std::string::npos) {
-      return;
-    }
+  if (names_package_metadata(invocation)) {
+    return;
   }
   if (names_linker_script(invocation)) {
     return; // its layout is the script's: 2 KiB more may not fit its regions
@@ -497,8 +496,7 @@ void Wrapper::reserve_package_note(const Invocation &invocation, LinkPlan &plan,
 
 // The reserved note of `output`, written: the program and the packages linked into it
 // (without them when the linker listed no inputs: the reserved text would say nothing).
-void Wrapper::fill_package_note_of(const std::string &output) {
-  SbomSubject subject = sbom_subject(output);
+void Wrapper::fill_package_note_of(const std::string &output, const SbomSubject &subject) {
   std::string json = package_note_json(subject, m_record.verdict ? m_record.verdict->arch : "",
                                        /*inputs_known=*/m_record.provenance.has_value());
   if (llvm::Error error = fill_package_note(output, json)) {
@@ -541,7 +539,7 @@ SbomSubject Wrapper::sbom_subject(const std::string &output) const {
 // OUTPUT.cdx.json, of the provenance recorded. Without provenance (the linker listed
 // nothing), an older link's document, which would describe another program, is removed.
 // Never fails the link.
-void Wrapper::write_sbom_beside(const std::string &output) {
+void Wrapper::write_sbom_beside(const std::string &output, const SbomSubject &subject) {
   if (!llvm::sys::fs::is_regular_file(output)) {
     return; // /dev/null, a FIFO: nothing to describe, nowhere beside it to write
   }
@@ -552,7 +550,7 @@ void Wrapper::write_sbom_beside(const std::string &output) {
     }
     return;
   }
-  if (llvm::Error error = write_sbom(path, cyclonedx_document(sbom_subject(output)))) {
+  if (llvm::Error error = write_sbom(path, cyclonedx_document(subject))) {
     std::string reason = "provenance: no SBOM: " + llvm::toString(std::move(error));
     m_record.warnings.push_back(reason);
     m_diagnostics.warn("{}", reason);

@@ -157,6 +157,13 @@ bool names_linker_script(const Invocation &invocation) {
   return std::any_of(words.begin(), words.end(), is_script_option);
 }
 
+bool names_package_metadata(const Invocation &invocation) {
+  std::vector<llvm::StringRef> words = linker_words(invocation.args);
+  return std::any_of(words.begin(), words.end(), [](llvm::StringRef word) {
+    return word.startswith("--package-metadata") || word.startswith("-package-metadata");
+  });
+}
+
 std::optional<std::string> own_dependency_file(const Invocation &invocation) {
   std::vector<llvm::StringRef> words = linker_words(invocation.args);
   std::optional<std::string> path;

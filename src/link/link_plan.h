@@ -100,6 +100,9 @@ void add_provenance(LinkPlan &plan, const std::string &path);
 // that places sections itself, into a MEMORY region of a set size, say.
 bool names_linker_script(const Invocation &invocation);
 
+// Whether the link passes its own package note (--package-metadata, -Wl or -Xlinker).
+bool names_package_metadata(const Invocation &invocation);
+
 // Links `object`, which reserves the package note (provenance/package_note.h), too.
 void add_package_note(LinkPlan &plan, const std::string &object);
 

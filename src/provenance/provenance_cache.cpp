@@ -2,7 +2,6 @@
 #include "provenance/provenance_cache.h"
 
 #include <algorithm>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -52,15 +51,8 @@ void write_entry(llvm::StringRef kind, const std::string &key, const std::string
     return;
   }
   llvm::sys::fs::create_directories(llvm::sys::path::parent_path(*path));
-  std::string temporary = fmt::format("{}.{}.{}", *path, ::getpid(), ::gettid());
-  if (llvm::Error error = write_whole_file(temporary, value + "\n" + key + "\n")) {
-    llvm::consumeError(std::move(error));
-    llvm::sys::fs::remove(temporary);
-    return;
-  }
-  if (llvm::sys::fs::rename(temporary, *path)) {
-    llvm::sys::fs::remove(temporary);
-  }
+  // A cache that cannot be written only costs the next link a hash.
+  llvm::consumeError(replace_whole_file(*path, value + "\n" + key + "\n"));
 }
 
 } // namespace

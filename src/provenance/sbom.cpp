@@ -187,6 +187,21 @@ std::string purl_encode(llvm::StringRef text) {
   return encoded;
 }
 
+namespace {
+
+// A Debian package as a component; its files are added by the caller.
+llvm::json::Object package_component(const DebianPackage &package, const std::string &purl) {
+  llvm::json::Object component{
+      {"type", "library"}, {"bom-ref", text(purl)}, {"name", text(package.name)}};
+  if (!package.version.empty()) {
+    component["version"] = text(package.version);
+  }
+  component["purl"] = text(purl);
+  return component;
+}
+
+} // namespace
+
 llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
   std::string root_ref;
   llvm::json::Object root = program_component(subject, root_ref);
@@ -246,11 +261,7 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
       auto [entry, added] = packages.try_emplace(purl);
       if (added) {
         package_order.push_back(purl);
-        entry->second.first = llvm::json::Object{{"type", "library"},
-                                                 {"bom-ref", text(purl)},
-                                                 {"name", text(input.package->name)},
-                                                 {"version", text(input.package->version)},
-                                                 {"purl", text(purl)}};
+        entry->second.first = package_component(*input.package, purl);
       }
       // Refs are compared as written: two names that differ only in bytes that are not
       // UTF-8 would be written alike.
@@ -288,11 +299,7 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
     std::string purl = deb_purl(package, subject.distribution);
     if (packages.try_emplace(purl).second) {
       package_order.push_back(purl);
-      packages[purl].first = llvm::json::Object{{"type", "library"},
-                                                {"bom-ref", text(purl)},
-                                                {"name", text(package.name)},
-                                                {"version", text(package.version)},
-                                                {"purl", text(purl)}};
+      packages[purl].first = package_component(package, purl);
     }
   }
   for (const std::string &purl : package_order) {
@@ -337,32 +344,7 @@ std::string render_sbom(const llvm::json::Object &document) {
 }
 
 llvm::Error write_sbom(const std::string &path, const llvm::json::Object &document) {
-  llvm::SmallString<256> model(path);
-  model += ".%%%%%%.tmp";
-  int fd = -1;
-  llvm::SmallString<256> temporary;
-  if (std::error_code error = llvm::sys::fs::createUniqueFile(model, fd, temporary)) {
-    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
-                                   error.message().c_str());
-  }
-  {
-    llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
-    out << render_sbom(document);
-    out.close();
-    if (out.has_error()) {
-      std::error_code error = out.error();
-      out.clear_error();
-      llvm::sys::fs::remove(temporary);
-      return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
-                                     error.message().c_str());
-    }
-  }
-  if (std::error_code error = llvm::sys::fs::rename(temporary, path)) {
-    llvm::sys::fs::remove(temporary);
-    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
-                                   error.message().c_str());
-  }
-  return llvm::Error::success();
+  return replace_whole_file(path, render_sbom(document));
 }
 
 } // namespace portable_ld

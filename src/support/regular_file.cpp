@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -137,6 +138,37 @@ llvm::Error write_whole_file(const std::string &path, std::string_view bytes) {
     out.clear_error(); // else the stream's destructor aborts the process
     return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
                                    error.message().c_str());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error replace_whole_file(const std::string &path, std::string_view bytes) {
+  auto fail = [&](std::error_code error) {
+    return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                   error.message().c_str());
+  };
+  int fd = -1;
+  llvm::SmallString<256> temporary;
+  if (std::error_code error =
+          llvm::sys::fs::createUniqueFile(path + ".%%%%%%.tmp", fd, temporary)) {
+    return fail(error);
+  }
+  std::error_code error;
+  {
+    llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
+    out << bytes;
+    out.close();
+    if (out.has_error()) {
+      error = out.error();
+      out.clear_error();
+    }
+  }
+  if (!error) {
+    error = llvm::sys::fs::rename(temporary, path);
+  }
+  if (error) {
+    llvm::sys::fs::remove(temporary);
+    return fail(error);
   }
   return llvm::Error::success();
 }

@@ -33,6 +33,11 @@ llvm::Expected<std::string> read_regular_file_head(const std::string &path, size
 // failure at close (a full disk) included.
 llvm::Error write_whole_file(const std::string &path, std::string_view bytes);
 
+// Replaces `path` with `bytes` as one step: written beside it under a unique temporary
+// name and renamed over it, so a reader sees the old file or the new one, never a part.
+// Errors as write_whole_file()'s; the temporary file is removed on failure.
+llvm::Error replace_whole_file(const std::string &path, std::string_view bytes);
+
 // Below it a read(2) into memory costs less than a mapping: its page faults, and the
 // TLB shootdown that unmapping sends to the other threads of a parallel check.
 inline constexpr uint64_t k_map_threshold = 64 * 1024;

@@ -100,5 +100,19 @@ TEST_CASE("own_dependency_file: the link's own request, in each spelling") {
   CHECK(own({"main.o", "-o", "main"}) == std::nullopt);
 }
 
+TEST_CASE("names_package_metadata: the linker's option, not a file or a define that says it") {
+  auto names = [](Strings args) {
+    Invocation invocation;
+    invocation.args = std::move(args);
+    return names_package_metadata(invocation);
+  };
+  CHECK(names({"main.o", "-Xlinker", "--package-metadata={\"type\":\"deb\"}"}));
+  CHECK(names({"main.o", "-Wl,-O1,--package-metadata=x"}));
+  CHECK(names({"-Wl,-package-metadata", "-Wl,x"}));
+  CHECK_FALSE(names({"--package-metadata.o", "-o", "main"}));
+  CHECK_FALSE(names({"-DNOTE=--package-metadata", "main.o"}));
+  CHECK_FALSE(names({"main.o", "-o", "main"}));
+}
+
 } // namespace
 } // namespace portable_ld
