@@ -14,6 +14,7 @@
 //
 // support/   knows nothing of linking
 //   diagnostics.h         error/warning/note/hint lines in lld's shape; colour, NO_COLOR
+//   find_bytes.h          a string in megabytes of a binary or a map, by memmem
 //   json.h                JSON strings that lose no byte of a non-UTF-8 argument or path
 //   quoting.h             Go's command splitting and %q, the shell's single quotes,
 //                         control characters escaped for a terminal
@@ -46,6 +47,7 @@
 //   glibc_floor.h         the stubs built with the backend, cached, and the link's arguments
 // provenance/ what went into a link (PORTABLE_LD_PROVENANCE)
 //   dependency_file.h     the files the linker read, from its --dependency-file rule
+//   link_map.h            the archive members the linker took, from its -Map file
 //   dpkg_database.h       dpkg's status and file lists: the package that ships a file
 //   link_inputs.h         each input's size, SHA-256 and Debian package
 //   provenance_cache.h    hashes and packages learnt before, under XDG_CACHE_HOME

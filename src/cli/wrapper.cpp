@@ -22,6 +22,7 @@
 #include "link/undefined_references.h"
 #include "provenance/dependency_file.h"
 #include "provenance/link_inputs.h"
+#include "provenance/link_map.h"
 #include "provenance/package_note.h"
 #include "provenance/sbom.h"
 #include "support/diagnostics.h"
@@ -56,6 +57,8 @@ struct Outcome {
 constexpr const char *k_dpkg_admindir = "/var/lib/dpkg";
 // A dependency file larger than this is not a linker's list of its inputs.
 constexpr uint64_t k_dependency_file_limit = 256 << 20;
+// A map file larger than this is left unread (cmd/go's, through GNU ld, is about 2 MB).
+constexpr uint64_t k_link_map_limit = 1024 << 20;
 
 // A file of portable-ld's own (its response file, its dependency file), removed once
 // used, and on every way out.
@@ -96,8 +99,11 @@ private:
                                                const std::string &linker_output);
   std::optional<std::string> ask_for_dependency_file(const Invocation &invocation,
                                                      LinkPlan &plan, TemporaryFile &temporary);
+  std::optional<std::string> ask_for_link_map(const Invocation &invocation, LinkPlan &plan,
+                                              TemporaryFile &temporary);
   void record_provenance(const std::string &dependency_file, const HashesByIdentity &ahead,
-                         const std::string &own_object);
+                         const std::string &own_object,
+                         const std::optional<std::string> &link_map);
   void reserve_package_note(const Invocation &invocation, LinkPlan &plan,
                             TemporaryFile &object);
   void fill_package_note_of(const std::string &output, const SbomSubject &subject);
@@ -170,7 +176,9 @@ int Wrapper::run() {
 
   TemporaryFile temporary_dependency_file;
   TemporaryFile note_object;
+  TemporaryFile temporary_link_map;
   std::optional<std::string> dependency_file;
+  std::optional<std::string> link_map;
   std::atomic<bool> stop_hashing{false};
   std::future<HashesByIdentity> hashed_ahead;
   if (wants_provenance(invocation, *plan, m_config)) {
@@ -179,6 +187,12 @@ int Wrapper::run() {
     // temporary object it named.
     if (dependency_file && !temporary_dependency_file.path.empty()) {
       reserve_package_note(invocation, *plan, note_object);
+      link_map = ask_for_link_map(invocation, *plan, temporary_link_map);
+    } else if (dependency_file) {
+      link_map = own_link_map(invocation); // the link's own request: nothing added to it
+      if (link_map == "-") {
+        link_map.reset();
+      }
     }
     // The link's own inputs are hashed while the backend links them.
     hashed_ahead = std::async(std::launch::async, hash_files_ahead, invocation.inputs,
@@ -187,24 +201,27 @@ int Wrapper::run() {
 
   std::string linker_output;
   Outcome outcome = run_backend(program, *plan, response_file, linker_output);
+  auto names = [&](const std::string &text) {
+    return !text.empty() && linker_output.find(text) != std::string::npos;
+  };
   if (outcome.result == Result::BackendFailed && !plan->provenance_words.empty() &&
-      (linker_output.find("--dependency-file") != std::string::npos ||
-       (!note_object.path.empty() &&
-        (linker_output.find(note_object.path) != std::string::npos ||
-         linker_output.find(".note.package") != std::string::npos)))) {
-    // A linker without --dependency-file (GNU ld before 2.35), or one that refused the
-    // note's object: the link runs again as asked, and goes without provenance rather than
-    // fail where plain cc would not.
-    bool note = linker_output.find("--dependency-file") == std::string::npos;
+      (names("--dependency-file") || names(temporary_link_map.path) ||
+       names(note_object.path) || (!note_object.path.empty() && names(".note.package")))) {
+    // A linker without --dependency-file (GNU ld before 2.35), one that could not write
+    // its map, or one that refused the note's object: the link runs again as asked, and
+    // goes without provenance rather than fail where plain cc would not.
+    std::string reason = names("--dependency-file")     ? "the linker does not know --dependency-file"
+                         : names(temporary_link_map.path) ? "the linker refused -Map"
+                                                       : "the linker refused the package note's object";
     drop_provenance(*plan);
     m_record.changes = plan->changes;
-    std::string reason = note ? "the linker refused the package note's object"
-                              : "the linker does not know --dependency-file";
     m_record.warnings.push_back("provenance: " + reason +
                                 "; linked again without it, and no inputs recorded");
     m_diagnostics.warn("provenance: {}; linked again without it", reason);
     note_object.remove();
+    temporary_link_map.remove();
     dependency_file.reset();
+    link_map.reset();
     if (std::optional<Outcome> failed = write_own_response_file(*plan, response_file)) {
       return finish(*failed, nullptr, nullptr);
     }
@@ -218,7 +235,7 @@ int Wrapper::run() {
     if (dependency_file) {
       record_provenance(*dependency_file,
                         hashed_ahead.valid() ? hashed_ahead.get() : HashesByIdentity{},
-                        note_object.path);
+                        note_object.path, link_map);
     }
     outcome = verify_output(*plan, invocation, linker_output);
     if (wants_provenance(invocation, *plan, m_config) && outcome.exit_code == 0) {
@@ -427,10 +444,30 @@ std::optional<std::string> Wrapper::ask_for_dependency_file(const Invocation &in
   return temporary.path;
 }
 
+// The map file the linker writes: the link's own, else one of portable-ld's. None when
+// the link prints its map to stdout (-M), which a map file would silence.
+std::optional<std::string> Wrapper::ask_for_link_map(const Invocation &invocation,
+                                                     LinkPlan &plan, TemporaryFile &temporary) {
+  if (std::optional<std::string> own = own_link_map(invocation)) {
+    return *own == "-" ? std::nullopt : own;
+  }
+  llvm::SmallString<128> path;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld-map", "map", path)) {
+    m_record.warnings.push_back("provenance: no archive members: cannot create a temporary "
+                                "file: " + error.message());
+    return std::nullopt;
+  }
+  temporary.path = path.str().str();
+  add_link_map(plan, temporary.path);
+  m_record.changes = plan.changes;
+  return temporary.path;
+}
+
 // The files the linker read, described, into the record (but for `own_object`, the
-// package note's). Never fails the link.
+// package note's), with the archive members its map names. Never fails the link.
 void Wrapper::record_provenance(const std::string &dependency_file,
-                                const HashesByIdentity &ahead, const std::string &own_object) {
+                                const HashesByIdentity &ahead, const std::string &own_object,
+                                const std::optional<std::string> &link_map) {
   // A regular file only: a link may name a FIFO or a device for its own dependency file.
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> rule =
       read_regular_file(dependency_file, k_dependency_file_limit);
@@ -449,6 +486,17 @@ void Wrapper::record_provenance(const std::string &dependency_file,
   }
   m_record.provenance =
       describe_link_inputs(inputs, k_dpkg_admindir, m_record.warnings, ahead);
+  if (!link_map) {
+    return;
+  }
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> map =
+      read_regular_file(*link_map, k_link_map_limit);
+  if (!map) {
+    m_record.warnings.push_back("provenance: no archive members: cannot read '" + *link_map +
+                                "': " + llvm::toString(map.takeError()));
+    return;
+  }
+  fill_archive_members(*m_record.provenance, (*map)->getBuffer());
 }
 
 // The package note's object, for the target of the link's first ELF object (the link's

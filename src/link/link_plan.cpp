@@ -164,21 +164,45 @@ bool names_package_metadata(const Invocation &invocation) {
   });
 }
 
-std::optional<std::string> own_dependency_file(const Invocation &invocation) {
+namespace {
+
+// The value of the last of the linker options `names` ("--name=V", "--name V"), or "-"
+// when one of `printed` (which print to stdout instead) comes after it.
+std::optional<std::string> last_linker_value(const Invocation &invocation,
+                                             std::initializer_list<llvm::StringRef> names,
+                                             std::initializer_list<llvm::StringRef> printed) {
   std::vector<llvm::StringRef> words = linker_words(invocation.args);
-  std::optional<std::string> path;
+  std::optional<std::string> value;
   for (size_t i = 0; i < words.size(); ++i) {
     llvm::StringRef word = words[i];
-    if (!word.consume_front("--dependency-file") && !word.consume_front("-dependency-file")) {
+    if (std::find(printed.begin(), printed.end(), word) != printed.end()) {
+      value.emplace(1, '-'); // (= "-" trips GCC 12's -Wrestrict, a false positive)
       continue;
     }
-    if (word.consume_front("=")) {
-      path = word.str();
-    } else if (word.empty() && i + 1 < words.size()) {
-      path = words[++i].str();
+    for (llvm::StringRef name : names) {
+      llvm::StringRef rest = word;
+      if (!rest.consume_front(name)) {
+        continue;
+      }
+      if (rest.consume_front("=")) {
+        value = rest.str();
+      } else if (rest.empty() && i + 1 < words.size()) {
+        value = words[++i].str();
+      }
+      break;
     }
   }
-  return path;
+  return value;
+}
+
+} // namespace
+
+std::optional<std::string> own_link_map(const Invocation &invocation) {
+  return last_linker_value(invocation, {"--Map", "-Map"}, {"-M", "--print-map", "-print-map"});
+}
+
+std::optional<std::string> own_dependency_file(const Invocation &invocation) {
+  return last_linker_value(invocation, {"--dependency-file", "-dependency-file"}, {});
 }
 
 void add_provenance(LinkPlan &plan, const std::string &path) {
@@ -186,6 +210,13 @@ void add_provenance(LinkPlan &plan, const std::string &path) {
   plan.stderr_mode = StderrMode::Tee;
   plan.changes.push_back({"add", "", "-Xlinker --dependency-file=" + path,
                           "PORTABLE_LD_PROVENANCE: the linker lists the files it reads"});
+}
+
+void add_link_map(LinkPlan &plan, const std::string &path) {
+  plan.provenance_words.insert(plan.provenance_words.end(), {"-Xlinker", "-Map=" + path});
+  plan.changes.push_back({"add", "", "-Xlinker -Map=" + path,
+                          "PORTABLE_LD_PROVENANCE: the linker's map names the archive members "
+                          "it took"});
 }
 
 void add_package_note(LinkPlan &plan, const std::string &object) {
@@ -200,6 +231,7 @@ void drop_provenance(LinkPlan &plan) {
   plan.provenance_words.clear();
   std::erase_if(plan.changes, [&](const ArgumentChange &change) {
     return llvm::StringRef(change.to).startswith("-Xlinker --dependency-file=") ||
+           llvm::StringRef(change.to).startswith("-Xlinker -Map=") ||
            (change.from.empty() &&
             std::find(dropped.begin(), dropped.end(), change.to) != dropped.end());
   });

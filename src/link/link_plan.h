@@ -96,6 +96,15 @@ std::optional<std::string> own_dependency_file(const Invocation &invocation);
 // no comma in PATH can split); its stderr is kept, to tell a linker that lacks the option.
 void add_provenance(LinkPlan &plan, const std::string &path);
 
+// Has the linker write its map to `path` (-Xlinker -Map=PATH), which names the archive
+// members it took (provenance/link_map.h).
+void add_link_map(LinkPlan &plan, const std::string &path);
+
+// The map file the link asks for itself (-Map FILE, -Map=FILE, --Map=FILE, through -Wl or
+// -Xlinker); "-" when it prints its map to stdout (-M, --print-map), where a map of
+// portable-ld's would take its place.
+std::optional<std::string> own_link_map(const Invocation &invocation);
+
 // Whether the link names a linker script of its own (-T, -Wl,-T, --script, -dT): one
 // that places sections itself, into a MEMORY region of a set size, say.
 bool names_linker_script(const Invocation &invocation);

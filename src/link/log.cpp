@@ -41,7 +41,7 @@ std::string utc_timestamp() {
 
 int64_t microseconds(double ms) { return static_cast<int64_t>(ms * 1000); }
 
-// {"inputs": [{"path", "real_path", "size", "sha256", "package": {...}}, ...], "sbom",
+// {"inputs": [{"path", "real_path", "size", "sha256", "package": {...}, "members"}, ...], "sbom",
 // "package_note"}: the files the linker read, in its order, the SBOM written of them and
 // the package note written into the output.
 llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs,
@@ -63,6 +63,13 @@ llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs,
     }
     if (!input.error.empty()) {
       entry["error"] = json_string(input.error);
+    }
+    if (!input.members.empty()) {
+      llvm::json::Array members;
+      for (const std::string &member : input.members) {
+        members.push_back(json_string(member));
+      }
+      entry["members"] = std::move(members);
     }
     array.push_back(std::move(entry));
   }

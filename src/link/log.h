@@ -32,7 +32,7 @@ inline double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-constexpr int k_log_schema_version = 1;
+constexpr int k_log_schema_version = 2;
 
 // How an invocation ended: the record's "result" (docs/log-schema.md#result).
 enum class Result {

@@ -5,11 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
 #include "provenance/dependency_file.h"
+#include "provenance/link_map.h"
 #include "provenance/provenance_cache.h"
+#include "support/regular_file.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -80,6 +83,21 @@ std::map<std::string, DebianPackage> packages_of(const std::vector<std::string> 
     }
   }
   return packages;
+}
+
+// `path` made absolute from the current directory, "." dropped (".." kept: it may cross a
+// symbolic link).
+std::string absolute_path(llvm::StringRef path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/false);
+  return absolute.str().str();
+}
+
+// The absolute `path` with symbolic links resolved; itself when it cannot be.
+std::string real_path_of(const std::string &absolute) {
+  llvm::SmallString<256> real;
+  return llvm::sys::fs::real_path(absolute, real) ? absolute : real.str().str();
 }
 
 } // namespace
@@ -164,13 +182,8 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
                                   : named;
     LinkInput input;
     input.path = path;
-    llvm::SmallString<256> absolute(path);
-    llvm::sys::fs::make_absolute(absolute);
-    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/false);
-    absolutes.push_back(absolute.str().str());
-    llvm::SmallString<256> real;
-    input.real_path = llvm::sys::fs::real_path(absolute, real) ? absolutes.back()
-                                                                 : real.str().str();
+    absolutes.push_back(absolute_path(path));
+    input.real_path = real_path_of(absolutes.back());
     lookups.push_back(input.real_path);
     if (absolutes.back() != input.real_path) {
       lookups.push_back(absolutes.back());
@@ -208,6 +221,11 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
       input.error = "'" + input.path + "' is not a regular file";
       return;
     }
+    if (llvm::Expected<std::string> head = read_regular_file_head(input.real_path, 8)) {
+      input.archive = *head == "!<arch>\n" || *head == "!<thin>\n";
+    } else {
+      llvm::consumeError(head.takeError());
+    }
     std::string identity = file_identity(input.real_path, status);
     auto made = ahead.find(identity);
     if (made != ahead.end()) {
@@ -233,6 +251,31 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
     }
   });
   return inputs;
+}
+
+void fill_archive_members(std::vector<LinkInput> &inputs, llvm::StringRef map) {
+  std::vector<std::string> names;
+  for (const LinkInput &input : inputs) {
+    if (input.archive) {
+      names.push_back(llvm::sys::path::filename(input.path).str());
+    }
+  }
+  if (names.empty()) {
+    return;
+  }
+  for (MappedArchive &mapped : archive_members(map, names)) {
+    std::string real = real_path_of(absolute_path(mapped.path));
+    for (LinkInput &input : inputs) {
+      if (input.archive && input.real_path == real) {
+        for (const std::string &member : mapped.members) {
+          if (std::find(input.members.begin(), input.members.end(), member) ==
+              input.members.end()) {
+            input.members.push_back(member);
+          }
+        }
+      }
+    }
+  }
 }
 
 } // namespace portable_ld

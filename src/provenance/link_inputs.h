@@ -13,6 +13,8 @@
 
 #include "provenance/dpkg_database.h"
 
+#include "llvm/ADT/StringRef.h"
+
 namespace portable_ld {
 
 struct LinkInput {
@@ -22,6 +24,8 @@ struct LinkInput {
   std::string sha256;    // lowercase hex
   std::optional<DebianPackage> package;
   std::string error;     // why the file could not be read after the link (then no hash)
+  bool archive = false;  // an ar archive ("!<arch>" or a thin "!<thin>")
+  std::vector<std::string> members; // an archive's members the link took, as its map names them
 };
 
 // SHA-256s by file identity (provenance_cache.h's file_identity()).
@@ -45,5 +49,9 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
 
 // The SHA-256 of `path`'s bytes, in lowercase hex, read in pieces.
 llvm::Expected<std::string> sha256_of_file(const std::string &path, uint64_t &size);
+
+// Each archive among `inputs` given the members the linker's `map` names for it
+// (provenance/link_map.h), matched by real path, whichever way the map spells it.
+void fill_archive_members(std::vector<LinkInput> &inputs, llvm::StringRef map);
 
 } // namespace portable_ld

@@ -189,6 +189,23 @@ std::string purl_encode(llvm::StringRef text) {
 
 namespace {
 
+// An archive's members the link took, as file components under the archive's: what of
+// libc.a is in the program. Each ref is the archive's with the member's name after it,
+// as a linker writes it: libc.a(printf.o).
+void add_members(llvm::json::Object &file, const std::string &file_ref,
+                 const std::vector<std::string> &members) {
+  if (members.empty()) {
+    return;
+  }
+  llvm::json::Array components;
+  for (const std::string &member : members) {
+    components.push_back(llvm::json::Object{{"type", "file"},
+                                            {"bom-ref", json_key(file_ref + "(" + member + ")")},
+                                            {"name", text(member)}});
+  }
+  file["components"] = std::move(components);
+}
+
 // A Debian package as a component; its files are added by the caller.
 llvm::json::Object package_component(const DebianPackage &package, const std::string &purl) {
   llvm::json::Object component{
@@ -275,6 +292,7 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
       if (!input.sha256.empty()) {
         file["hashes"] = sha256_hashes(input.sha256);
       }
+      add_members(file, file_ref, input.members);
       entry->second.second.push_back(std::move(file));
       continue;
     }
@@ -292,6 +310,7 @@ llvm::json::Object cyclonedx_document(const SbomSubject &subject) {
     if (!input.sha256.empty()) {
       file["hashes"] = sha256_hashes(input.sha256);
     }
+    add_members(file, purl, input.members);
     own_files.push_back(std::move(file));
   }
   // Packages a note names, without their files.

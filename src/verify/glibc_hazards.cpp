@@ -20,6 +20,8 @@
 #include <span>
 #include <string_view>
 
+#include "support/find_bytes.h"
+
 #include "llvm/Support/ErrorHandling.h"
 
 namespace portable_ld {
@@ -69,18 +71,6 @@ bool add_unique(std::vector<Hazard> &hazards, Hazard hazard) {
     it->package = hazard.package;
   }
   return false;
-}
-
-// memmem (glibc's two-way search) instead of string_view::find, which tries every '.'
-// of a 15 MB binary: the scan must not cost more than the rest of `check`.
-size_t find_bytes(std::string_view haystack, std::string_view needle, size_t from = 0) {
-  if (from > haystack.size()) {
-    return std::string_view::npos;
-  }
-  const void *at = ::memmem(haystack.data() + from, haystack.size() - from, needle.data(),
-                            needle.size());
-  return at ? static_cast<size_t>(static_cast<const char *>(at) - haystack.data())
-            : std::string_view::npos;
 }
 
 bool is_package_char(char c) {

@@ -2,6 +2,7 @@
 #include "link/link_plan.h"
 #include "provenance/dependency_file.h"
 #include "provenance/dpkg_database.h"
+#include "provenance/link_map.h"
 
 #include "unit_test.h"
 
@@ -98,6 +99,71 @@ TEST_CASE("own_dependency_file: the link's own request, in each spelling") {
   CHECK(own({"-Xlinker", "--dependency-file=c.d"}) == "c.d");
   CHECK(own({"-Xlinker", "--dependency-file", "-Xlinker", "d.d"}) == "d.d");
   CHECK(own({"main.o", "-o", "main"}) == std::nullopt);
+}
+
+TEST_CASE("archive_members: each linker's map, as it writes it") {
+  auto members = [](llvm::StringRef map, Strings names) {
+    std::vector<std::pair<std::string, Strings>> found;
+    for (MappedArchive &archive : archive_members(map, names)) {
+      found.emplace_back(archive.path, archive.members);
+    }
+    return found;
+  };
+  using Found = std::vector<std::pair<std::string, Strings>>;
+  const std::string libm = "/usr/lib/x86_64-linux-gnu/libm-2.36.a";
+  const std::string libc = "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libc.a";
+  // GNU ld and gold: the member, then who needed it, on the next line or, for a short
+  // name, on the same one.
+  const char *gnu = "Archive member included to satisfy reference by file (symbol)\n"
+                    "\n"
+                    "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o)\n"
+                    "                              main.o (sqrt)\n"
+                    "/usr/lib/x86_64-linux-gnu/libm-2.36.a(e_sqrt.o)\n"
+                    "                              /usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o) "
+                    "(__ieee754_sqrt)\n"
+                    "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libc.a(libc-start.o)\n"
+                    "                              crt1.o (__libc_start_main)\n"
+                    "libz.a(inflate.o)             main.o (inflate)\n";
+  CHECK(members(gnu, {"libm-2.36.a", "libc.a", "libz.a", "main.o"}) ==
+        Found{{libm, {"w_sqrt.o", "e_sqrt.o"}}, {libc, {"libc-start.o"}}, {"libz.a", {"inflate.o"}}});
+  // lld: a member with each section it placed.
+  const char *lld =
+      "          21c3f0           21c3f0       18     1         "
+      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o):(.eh_frame+0x18)\n"
+      "          228f70           228f70        5    16         "
+      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(e_sqrt.o):(.text)\n"
+      "          228f40           228f40       23    16         "
+      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o):(.text)\n";
+  CHECK(members(lld, {"libm-2.36.a"}) == Found{{libm, {"w_sqrt.o", "e_sqrt.o"}}});
+  // mold: the same, in its own columns; a path with a blank in it stays whole.
+  const char *mold = "          0x22ab80          5    16         "
+                     "/usr/lib/x86_64-linux-gnu/libm-2.36.a(e_sqrt.o):(.text)\n"
+                     "          0x2a7fb0          0     1         "
+                     "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o):(.data)\n"
+                     "          0x2a7fc0          0     1         "
+                     "/src/my dir/libx.a(x.o):(.data)\n";
+  CHECK(members(mold, {"libm-2.36.a", "libx.a"}) ==
+        Found{{libm, {"e_sqrt.o", "w_sqrt.o"}}, {"/src/my dir/libx.a", {"x.o"}}});
+  // Not another archive whose name ends the same, nor a name cut by the line's end, nor
+  // an empty member.
+  CHECK(members("/opt/lib/mylibm.a(x.o)\n/opt/libm.a(y.o)\nlibm.a(cut\nlibm.a()\n", {"libm.a", ""}) ==
+        Found{{"/opt/libm.a", {"y.o"}}});
+}
+
+TEST_CASE("own_link_map: the link's own map, or its map printed to stdout") {
+  auto own = [](Strings args) {
+    Invocation invocation;
+    invocation.args = std::move(args);
+    return own_link_map(invocation);
+  };
+  CHECK(own({"main.o", "-Wl,-Map=a.map"}) == "a.map");
+  CHECK(own({"main.o", "-Wl,-Map,b.map"}) == "b.map");
+  CHECK(own({"-Xlinker", "--Map=c.map"}) == "c.map");
+  CHECK(own({"-Xlinker", "-Map", "-Xlinker", "d.map"}) == "d.map");
+  CHECK(own({"-Wl,-Map=a.map", "-Wl,-M"}) == "-");
+  CHECK(own({"-Wl,--print-map", "-Wl,-Map=e.map"}) == "e.map");
+  // The driver's -M is the preprocessor's, not the linker's; -Mapper is no -Map.
+  CHECK(own({"-M", "main.o", "-Wl,-Mapper"}) == std::nullopt);
 }
 
 TEST_CASE("names_package_metadata: the linker's option, not a file or a define that says it") {

@@ -49,18 +49,19 @@ const llvm::json::Object *find_component(const llvm::json::Array &components,
 TEST_CASE("cyclonedx_document: packages with their files, own files by content") {
   DebianPackage libc{"libc6-dev", "2.36-9+deb12u9", "amd64"};
   std::vector<LinkInput> inputs = {
-      {"/tmp/go-link-1/go.o", "/tmp/go-link-1/go.o", 10, "aa", std::nullopt, ""},
-      {"/usr/lib/x86_64-linux-gnu/crt1.o", "/usr/lib/x86_64-linux-gnu/crt1.o", 1, "bb", libc, ""},
-      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, ""},
+      {"/tmp/go-link-1/go.o", "/tmp/go-link-1/go.o", 10, "aa", std::nullopt, "", false, {}},
+      {"/usr/lib/x86_64-linux-gnu/crt1.o", "/usr/lib/x86_64-linux-gnu/crt1.o", 1, "bb", libc, "", false, {}},
+      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, "", true,
+       {"libc-start.o", "printf.o"}},
       // The same file again (a linker script's GROUP): listed once.
-      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, ""},
-      {"obj/main.o", "/src/obj/main.o", 3, "dd", std::nullopt, ""},
-      {"gone.o", "/src/gone.o", 0, "", std::nullopt, "cannot read 'gone.o'"},
+      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, "", false, {}},
+      {"obj/main.o", "/src/obj/main.o", 3, "dd", std::nullopt, "", false, {}},
+      {"gone.o", "/src/gone.o", 0, "", std::nullopt, "cannot read 'gone.o'", false, {}},
       // The compiler driver's object, deleted before it could be hashed, and one of Go's
       // in GOTMPDIR: named alike in every link.
-      {"/tmp/ccX1b2c3.o", "/tmp/ccX1b2c3.o", 0, "", std::nullopt, "cannot read"},
+      {"/tmp/ccX1b2c3.o", "/tmp/ccX1b2c3.o", 0, "", std::nullopt, "cannot read", false, {}},
       {"/build/tmp/go-link-42/000001.o", "/build/tmp/go-link-42/000001.o", 4, "ee",
-       std::nullopt, ""},
+       std::nullopt, "", false, {}},
   };
   GoBinary go;
   go.version = "go1.23.5";
