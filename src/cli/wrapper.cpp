@@ -201,8 +201,11 @@ int Wrapper::run() {
 
   std::string linker_output;
   Outcome outcome = run_backend(program, *plan, response_file, linker_output);
+  std::string said = outcome.result == Result::BackendFailed && !plan->provenance_words.empty()
+                         ? without_driver_echo(linker_output)
+                         : std::string();
   auto names = [&](const std::string &text) {
-    return !text.empty() && linker_output.find(text) != std::string::npos;
+    return !text.empty() && said.find(text) != std::string::npos;
   };
   if (outcome.result == Result::BackendFailed && !plan->provenance_words.empty() &&
       (names("--dependency-file") || names(temporary_link_map.path) ||
@@ -501,11 +504,11 @@ void Wrapper::record_provenance(const std::string &dependency_file,
 
 // The package note's object, for the target of the link's first ELF object (the link's
 // own inputs, read before it runs). None when the link has no ELF object (a one-step
-// `cc main.c`, whose object the driver makes), names its own --package-metadata, or its
-// own linker script.
+// `cc main.c`, whose object the driver makes), names its own --package-metadata or its
+// own linker script, or writes a raw image (--oformat=binary).
 void Wrapper::reserve_package_note(const Invocation &invocation, LinkPlan &plan,
                                    TemporaryFile &object) {
-  if (names_package_metadata(invocation)) {
+  if (names_package_metadata(invocation) || names_non_elf_output(invocation)) {
     return;
   }
   if (names_linker_script(invocation)) {

@@ -60,6 +60,20 @@ StaticFailure explain_static_failure(const std::string &stderr_text,
 // policy must give a different line, or Go would reuse objects and probe answers made
 // under another configuration: so portable-ld appends its own identity to that line.
 // (Go takes the first line whose second or third word is "version".)
+std::string without_driver_echo(const std::string &output) {
+  std::string said;
+  llvm::StringRef rest = output;
+  while (!rest.empty()) {
+    auto [line, next] = rest.split('\n');
+    rest = next;
+    if (line.startswith(" ") || line.startswith("COLLECT_GCC_OPTIONS=")) {
+      continue;
+    }
+    said.append(line.data(), line.size()).push_back('\n');
+  }
+  return said;
+}
+
 std::string stamp_compiler_id(const std::string &output, const Config &config) {
   std::string stamped;
   bool done = false;

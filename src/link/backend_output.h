@@ -31,6 +31,11 @@ std::optional<std::string> dynamic_culprit(const std::vector<std::string> &args)
 // "amd64", "aarch64-linux-gnu" -> "arm64"; nullopt when unknown.
 std::optional<std::string> goarch_of_triple(const std::string &triple);
 
+// The backend's output without the commands a verbose driver (-v) echoes: gcc's and
+// clang's start with a blank, gcc's COLLECT_GCC_OPTIONS= lines quote the options. What
+// is left is what the tools said, where an argument is named only in a message about it.
+std::string without_driver_echo(const std::string &output);
+
 // `cc -###` output with portable-ld's identity appended to its version line.
 std::string stamp_compiler_id(const std::string &output, const Config &config);
 

@@ -198,11 +198,26 @@ std::optional<std::string> last_linker_value(const Invocation &invocation,
 } // namespace
 
 std::optional<std::string> own_link_map(const Invocation &invocation) {
-  return last_linker_value(invocation, {"--Map", "-Map"}, {"-M", "--print-map", "-print-map"});
+  std::optional<std::string> path =
+      last_linker_value(invocation, {"--Map", "-Map"}, {"-M", "--print-map", "-print-map"});
+  if (!path) {
+    // --cref's table goes into the map file when there is one, else to stdout.
+    std::vector<llvm::StringRef> words = linker_words(invocation.args);
+    if (std::any_of(words.begin(), words.end(),
+                    [](llvm::StringRef word) { return word == "--cref" || word == "-cref"; })) {
+      path.emplace(1, '-');
+    }
+  }
+  return path;
 }
 
 std::optional<std::string> own_dependency_file(const Invocation &invocation) {
   return last_linker_value(invocation, {"--dependency-file", "-dependency-file"}, {});
+}
+
+bool names_non_elf_output(const Invocation &invocation) {
+  std::optional<std::string> format = last_linker_value(invocation, {"--oformat", "-oformat"}, {});
+  return format && !llvm::StringRef(*format).startswith("elf");
 }
 
 void add_provenance(LinkPlan &plan, const std::string &path) {

@@ -101,13 +101,18 @@ void add_provenance(LinkPlan &plan, const std::string &path);
 void add_link_map(LinkPlan &plan, const std::string &path);
 
 // The map file the link asks for itself (-Map FILE, -Map=FILE, --Map=FILE, through -Wl or
-// -Xlinker); "-" when it prints its map to stdout (-M, --print-map), where a map of
-// portable-ld's would take its place.
+// -Xlinker); "-" when it prints its map or its cross-reference table to stdout (-M,
+// --print-map, --cref without a map file), where a map of portable-ld's would take
+// their place.
 std::optional<std::string> own_link_map(const Invocation &invocation);
 
 // Whether the link names a linker script of its own (-T, -Wl,-T, --script, -dT): one
 // that places sections itself, into a MEMORY region of a set size, say.
 bool names_linker_script(const Invocation &invocation);
+
+// Whether the link writes other than ELF (--oformat=binary, ihex, srec): a raw image, in
+// which a package note would be bytes of the image, and which has no note to fill.
+bool names_non_elf_output(const Invocation &invocation);
 
 // Whether the link passes its own package note (--package-metadata, -Wl or -Xlinker).
 bool names_package_metadata(const Invocation &invocation);

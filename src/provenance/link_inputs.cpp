@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <set>
 #include <system_error>
 
 #include "provenance/dependency_file.h"
@@ -254,25 +255,36 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
 }
 
 void fill_archive_members(std::vector<LinkInput> &inputs, llvm::StringRef map) {
-  std::vector<std::string> names;
-  for (const LinkInput &input : inputs) {
+  std::vector<LinkInput *> archives;
+  std::vector<std::string> paths;
+  for (LinkInput &input : inputs) {
     if (input.archive) {
-      names.push_back(llvm::sys::path::filename(input.path).str());
+      archives.push_back(&input);
+      paths.push_back(input.path);
     }
   }
-  if (names.empty()) {
+  if (archives.empty()) {
     return;
   }
-  for (MappedArchive &mapped : archive_members(map, names)) {
-    std::string real = real_path_of(absolute_path(mapped.path));
-    for (LinkInput &input : inputs) {
-      if (input.archive && input.real_path == real) {
-        for (const std::string &member : mapped.members) {
-          if (std::find(input.members.begin(), input.members.end(), member) ==
-              input.members.end()) {
-            input.members.push_back(member);
-          }
-        }
+  ArchiveMembers found = archive_members(map, paths);
+  std::vector<std::set<std::string>> seen(archives.size());
+  auto add = [&](size_t index, std::vector<std::string> &members) {
+    for (std::string &member : members) {
+      if (seen[index].insert(member).second) {
+        archives[index]->members.push_back(std::move(member));
+      }
+    }
+  };
+  for (size_t i = 0; i < archives.size(); ++i) {
+    add(i, found.by_archive[i]);
+  }
+  // Another spelling of the same file (lld's "dir/../lib/libc.a"), by real path.
+  for (MappedArchive &other : found.other_spellings) {
+    std::string real = real_path_of(absolute_path(other.path));
+    for (size_t i = 0; i < archives.size(); ++i) {
+      if (archives[i]->real_path == real) {
+        std::vector<std::string> members = other.members;
+        add(i, members);
       }
     }
   }

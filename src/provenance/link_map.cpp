@@ -1,77 +1,117 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "provenance/link_map.h"
 
-#include <map>
-#include <set>
+#include <cstring>
 #include <string_view>
-
-#include "support/find_bytes.h"
+#include <unordered_map>
+#include <unordered_set>
 
 namespace portable_ld {
 
 namespace {
 
-// Where the path that ends at `end` starts: after the line's start, a tab, or two blanks.
-size_t path_start(std::string_view text, size_t end) {
-  size_t start = end;
-  while (start > 0) {
-    char before = text[start - 1];
-    if (before == '\n' || before == '\t' ||
-        (before == ' ' && (start < 2 || text[start - 2] == ' ' || text[start - 2] == '\n' ||
-                           text[start - 2] == '\t'))) {
-      break;
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// The member's name that starts at `start`: up to the first ')' followed by ':', a blank
+// or the line's end. Empty when the line ends first.
+std::string_view member_at(std::string_view line, size_t start) {
+  for (size_t close = line.find(')', start); close != std::string_view::npos;
+       close = line.find(')', close + 1)) {
+    if (close + 1 == line.size() || line[close + 1] == ':' || is_blank(line[close + 1])) {
+      return line.substr(start, close - start);
     }
-    --start;
   }
-  // A single blank left before the path: a column of one space.
-  while (start < end && text[start] == ' ') {
-    ++start;
-  }
-  return start;
+  return {};
 }
+
+// Members in first-seen order, each once.
+struct MemberList {
+  std::vector<std::string> names;
+  std::unordered_set<std::string> seen;
+  void add(std::string_view member) {
+    if (seen.emplace(member).second) {
+      names.emplace_back(member);
+    }
+  }
+};
 
 } // namespace
 
-std::vector<MappedArchive> archive_members(llvm::StringRef map,
-                                           const std::vector<std::string> &file_names) {
+ArchiveMembers archive_members(llvm::StringRef map, const std::vector<std::string> &archives) {
+  // Each archive's file name, to the archives that have it.
+  std::unordered_map<std::string_view, std::vector<size_t>> by_name;
+  for (size_t i = 0; i < archives.size(); ++i) {
+    llvm::StringRef name = llvm::StringRef(archives[i]).rsplit('/').second;
+    if (name.empty()) {
+      name = archives[i];
+    }
+    if (!name.empty()) {
+      by_name[std::string_view(name.data(), name.size())].push_back(i);
+    }
+  }
+  std::vector<MemberList> found(archives.size());
+  std::vector<std::string> other_order;
+  std::unordered_map<std::string, MemberList> others;
+
   std::string_view text(map.data(), map.size());
-  // Found name by name, then put in the map's order.
-  std::map<size_t, std::string> first_seen; // offset -> path
-  std::map<std::string, std::pair<std::vector<std::string>, std::set<std::string>>> found;
-  std::set<std::string> names(file_names.begin(), file_names.end());
-  for (const std::string &name : names) {
-    if (name.empty() || name.find('/') != std::string::npos) {
-      continue;
+  size_t line_start = 0;
+  while (line_start < text.size()) {
+    size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string_view::npos) {
+      line_end = text.size();
     }
-    std::string needle = name + "(";
-    for (size_t at = find_bytes(text, needle); at != std::string_view::npos;
-         at = find_bytes(text, needle, at + 1)) {
-      // The whole file name: after a '/', or where the path starts (not mylibc.a).
-      size_t start = path_start(text, at);
-      if (at != start && text[at - 1] != '/') {
+    std::string_view line = text.substr(line_start, line_end - line_start);
+    line_start = line_end + 1;
+    for (size_t open = line.find('('); open != std::string_view::npos;
+         open = line.find('(', open + 1)) {
+      // The file name before '(': back to a '/', a blank or the line's start.
+      size_t name_start = open;
+      while (name_start > 0 && line[name_start - 1] != '/' && !is_blank(line[name_start - 1])) {
+        --name_start;
+      }
+      auto candidates = by_name.find(line.substr(name_start, open - name_start));
+      if (candidates == by_name.end()) {
         continue;
       }
-      size_t open = at + name.size();
-      size_t close = text.find_first_of(")\n", open + 1);
-      if (close == std::string_view::npos || text[close] != ')' || close == open + 1) {
+      std::string_view member = member_at(line, open + 1);
+      if (member.empty()) {
         continue;
       }
-      std::string path(text.substr(start, open - start));
-      auto [entry, added] = found.try_emplace(path);
+      // The dependency file's spelling, whole (a blank in it included), else the word.
+      std::string_view before = line.substr(0, open);
+      bool matched = false;
+      for (size_t index : candidates->second) {
+        std::string_view path = archives[index];
+        if (before.ends_with(path) &&
+            (before.size() == path.size() || is_blank(before[before.size() - path.size() - 1]))) {
+          found[index].add(member);
+          matched = true;
+        }
+      }
+      if (matched) {
+        continue;
+      }
+      size_t path_start = name_start;
+      while (path_start > 0 && !is_blank(line[path_start - 1])) {
+        --path_start;
+      }
+      std::string path(line.substr(path_start, open - path_start));
+      auto [entry, added] = others.try_emplace(path);
       if (added) {
-        first_seen.emplace(start, path);
+        other_order.push_back(path);
       }
-      std::string member(text.substr(open + 1, close - open - 1));
-      if (entry->second.second.insert(member).second) {
-        entry->second.first.push_back(std::move(member));
-      }
+      entry->second.add(member);
     }
   }
-  std::vector<MappedArchive> archives;
-  for (const auto &[offset, path] : first_seen) {
-    archives.push_back({path, std::move(found[path].first)});
+
+  ArchiveMembers result;
+  for (MemberList &list : found) {
+    result.by_archive.push_back(std::move(list.names));
   }
-  return archives;
+  for (const std::string &path : other_order) {
+    result.other_spellings.push_back({path, std::move(others[path].names)});
+  }
+  return result;
 }
 
 } // namespace portable_ld

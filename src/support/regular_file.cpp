@@ -7,8 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace portable_ld {
@@ -147,11 +148,21 @@ llvm::Error replace_whole_file(const std::string &path, std::string_view bytes) 
     return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
                                    error.message().c_str());
   };
+  // A name of its own beside `path`, not createUniqueFile's: its model takes every '%',
+  // one in a directory's name (my%20project) included, for a random character.
+  std::string temporary;
   int fd = -1;
-  llvm::SmallString<256> temporary;
-  if (std::error_code error =
-          llvm::sys::fs::createUniqueFile(path + ".%%%%%%.tmp", fd, temporary)) {
-    return fail(error);
+  for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+    uint64_t random = (uint64_t{llvm::sys::Process::GetRandomNumber()} << 32) |
+                      llvm::sys::Process::GetRandomNumber();
+    temporary = path + "." + llvm::utohexstr(random, /*LowerCase=*/true) + ".tmp";
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) {
+      break;
+    }
+  }
+  if (fd < 0) {
+    return fail(std::error_code(errno, std::generic_category()));
   }
   std::error_code error;
   {

@@ -123,5 +123,21 @@ TEST_CASE("stamp_compiler_id: the first version line gets portable-ld's identity
   CHECK(stamp_compiler_id("Target: x86_64-linux-gnu\n", config) == "Target: x86_64-linux-gnu\n");
 }
 
+TEST_CASE("without_driver_echo: what the tools said, not the commands -v echoed") {
+  const std::string gcc_v =
+      "Using built-in specs.\n"
+      "COLLECT_GCC_OPTIONS='-v' '-o' 'main' '-Xlinker' '--dependency-file=/tmp/x.d'\n"
+      " /usr/lib/gcc/x86_64-linux-gnu/12/collect2 -plugin p --dependency-file=/tmp/x.d main.o\n"
+      "/usr/bin/ld: main.o: in function `main':\n"
+      "main.c:(.text+0x5): undefined reference to `f'\n"
+      "collect2: error: ld returned 1 exit status\n";
+  std::string said = without_driver_echo(gcc_v);
+  CHECK(said.find("--dependency-file") == std::string::npos);
+  CHECK(said.find("undefined reference to `f'") != std::string::npos);
+  const std::string clang_v = " \"/usr/bin/ld\" -pie --dependency-file=/tmp/x.d main.o\n"
+                              "ld: unrecognized option '--dependency-file=/tmp/x.d'\n";
+  CHECK(without_driver_echo(clang_v) == "ld: unrecognized option '--dependency-file=/tmp/x.d'\n");
+}
+
 } // namespace
 } // namespace portable_ld

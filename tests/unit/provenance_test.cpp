@@ -102,18 +102,11 @@ TEST_CASE("own_dependency_file: the link's own request, in each spelling") {
 }
 
 TEST_CASE("archive_members: each linker's map, as it writes it") {
-  auto members = [](llvm::StringRef map, Strings names) {
-    std::vector<std::pair<std::string, Strings>> found;
-    for (MappedArchive &archive : archive_members(map, names)) {
-      found.emplace_back(archive.path, archive.members);
-    }
-    return found;
-  };
-  using Found = std::vector<std::pair<std::string, Strings>>;
+  using Found = std::vector<Strings>;
   const std::string libm = "/usr/lib/x86_64-linux-gnu/libm-2.36.a";
   const std::string libc = "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libc.a";
   // GNU ld and gold: the member, then who needed it, on the next line or, for a short
-  // name, on the same one.
+  // name, on the same one; the member's sections again, after their sizes.
   const char *gnu = "Archive member included to satisfy reference by file (symbol)\n"
                     "\n"
                     "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o)\n"
@@ -123,31 +116,46 @@ TEST_CASE("archive_members: each linker's map, as it writes it") {
                     "(__ieee754_sqrt)\n"
                     "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libc.a(libc-start.o)\n"
                     "                              crt1.o (__libc_start_main)\n"
-                    "libz.a(inflate.o)             main.o (inflate)\n";
-  CHECK(members(gnu, {"libm-2.36.a", "libc.a", "libz.a", "main.o"}) ==
-        Found{{libm, {"w_sqrt.o", "e_sqrt.o"}}, {libc, {"libc-start.o"}}, {"libz.a", {"inflate.o"}}});
-  // lld: a member with each section it placed.
+                    "libz.a(inflate.o)             main.o (inflate)\n"
+                    " .text          0x0000000000401000       0x2d "
+                    "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libc.a(printf.o)\n";
+  ArchiveMembers found = archive_members(gnu, {libm, libc, "libz.a", "main.o"});
+  CHECK(found.by_archive ==
+        Found{{"w_sqrt.o", "e_sqrt.o"}, {"libc-start.o", "printf.o"}, {"inflate.o"}, {}});
+  CHECK(found.other_spellings.empty());
+  // lld: a member with each section it placed, the archive spelt otherwise than in the
+  // dependency file; a member's name with parentheses in it.
   const char *lld =
       "          21c3f0           21c3f0       18     1         "
-      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o):(.eh_frame+0x18)\n"
+      "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libc.a(w_sqrt.o):(.eh_frame+0x18)\n"
       "          228f70           228f70        5    16         "
-      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(e_sqrt.o):(.text)\n"
+      "/usr/lib/x86_64-linux-gnu/libc.a(f(1).o):(.text)\n"
       "          228f40           228f40       23    16         "
-      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o):(.text)\n";
-  CHECK(members(lld, {"libm-2.36.a"}) == Found{{libm, {"w_sqrt.o", "e_sqrt.o"}}});
-  // mold: the same, in its own columns; a path with a blank in it stays whole.
+      "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libc.a(w_sqrt.o):(.text)\n";
+  found = archive_members(lld, {"/usr/lib/x86_64-linux-gnu/libc.a"});
+  CHECK(found.by_archive == Found{{"f(1).o"}});
+  REQUIRE(found.other_spellings.size() == 1);
+  CHECK(found.other_spellings[0].path == libc);
+  CHECK(found.other_spellings[0].members == Strings{"w_sqrt.o"});
+  // mold: the same, in its own columns; a path with a blank in it, as the dependency file
+  // spells it.
   const char *mold = "          0x22ab80          5    16         "
                      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(e_sqrt.o):(.text)\n"
                      "          0x2a7fb0          0     1         "
                      "/usr/lib/x86_64-linux-gnu/libm-2.36.a(w_sqrt.o):(.data)\n"
                      "          0x2a7fc0          0     1         "
                      "/src/my dir/libx.a(x.o):(.data)\n";
-  CHECK(members(mold, {"libm-2.36.a", "libx.a"}) ==
-        Found{{libm, {"e_sqrt.o", "w_sqrt.o"}}, {"/src/my dir/libx.a", {"x.o"}}});
+  found = archive_members(mold, {libm, "/src/my dir/libx.a"});
+  CHECK(found.by_archive == Found{{"e_sqrt.o", "w_sqrt.o"}, {"x.o"}});
+  CHECK(found.other_spellings.empty());
   // Not another archive whose name ends the same, nor a name cut by the line's end, nor
   // an empty member.
-  CHECK(members("/opt/lib/mylibm.a(x.o)\n/opt/libm.a(y.o)\nlibm.a(cut\nlibm.a()\n", {"libm.a", ""}) ==
-        Found{{"/opt/libm.a", {"y.o"}}});
+  found = archive_members("/opt/lib/mylibm.a(x.o)\n/opt/libm.a(y.o)\nlibm.a(cut\nlibm.a()\n",
+                          {"libm.a"});
+  CHECK(found.by_archive == Found{{}});
+  REQUIRE(found.other_spellings.size() == 1);
+  CHECK(found.other_spellings[0].path == "/opt/libm.a");
+  CHECK(found.other_spellings[0].members == Strings{"y.o"});
 }
 
 TEST_CASE("own_link_map: the link's own map, or its map printed to stdout") {
@@ -162,8 +170,24 @@ TEST_CASE("own_link_map: the link's own map, or its map printed to stdout") {
   CHECK(own({"-Xlinker", "-Map", "-Xlinker", "d.map"}) == "d.map");
   CHECK(own({"-Wl,-Map=a.map", "-Wl,-M"}) == "-");
   CHECK(own({"-Wl,--print-map", "-Wl,-Map=e.map"}) == "e.map");
+  // --cref prints its table to stdout without a map file, into the map with one.
+  CHECK(own({"main.o", "-Wl,--cref"}) == "-");
+  CHECK(own({"-Wl,--cref", "-Wl,-Map=f.map"}) == "f.map");
   // The driver's -M is the preprocessor's, not the linker's; -Mapper is no -Map.
   CHECK(own({"-M", "main.o", "-Wl,-Mapper"}) == std::nullopt);
+}
+
+TEST_CASE("names_non_elf_output: a raw image, not an ELF format named") {
+  auto raw = [](Strings args) {
+    Invocation invocation;
+    invocation.args = std::move(args);
+    return names_non_elf_output(invocation);
+  };
+  CHECK(raw({"main.o", "-Wl,--oformat=binary"}));
+  CHECK(raw({"main.o", "-Wl,--oformat,ihex"}));
+  CHECK(raw({"-Xlinker", "--oformat", "-Xlinker", "srec"}));
+  CHECK_FALSE(raw({"main.o", "-Wl,--oformat=elf64-x86-64"}));
+  CHECK_FALSE(raw({"main.o", "-o", "main"}));
 }
 
 TEST_CASE("names_package_metadata: the linker's option, not a file or a define that says it") {
