@@ -499,7 +499,14 @@ void Wrapper::record_provenance(const std::string &dependency_file,
                                 "': " + llvm::toString(map.takeError()));
     return;
   }
-  fill_archive_members(*m_record.provenance, (*map)->getBuffer());
+  std::vector<std::string> thin_members =
+      fill_archive_members(*m_record.provenance, (*map)->getBuffer(), m_record.warnings);
+  if (!thin_members.empty()) {
+    std::vector<LinkInput> more =
+        describe_link_inputs(thin_members, k_dpkg_admindir, m_record.warnings, ahead);
+    m_record.provenance->insert(m_record.provenance->end(), std::make_move_iterator(more.begin()),
+                                std::make_move_iterator(more.end()));
+  }
 }
 
 // The package note's object, for the target of the link's first ELF object (the link's

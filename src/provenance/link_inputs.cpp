@@ -16,6 +16,7 @@
 #include "support/regular_file.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Object/Archive.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -223,7 +224,9 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
       return;
     }
     if (llvm::Expected<std::string> head = read_regular_file_head(input.real_path, 8)) {
-      input.archive = *head == "!<arch>\n" || *head == "!<thin>\n";
+      input.archive = *head == "!<thin>\n"   ? LinkInput::Archive::Thin
+                      : *head == "!<arch>\n" ? LinkInput::Archive::Regular
+                                              : LinkInput::Archive::None;
     } else {
       llvm::consumeError(head.takeError());
     }
@@ -254,17 +257,65 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
   return inputs;
 }
 
-void fill_archive_members(std::vector<LinkInput> &inputs, llvm::StringRef map) {
+namespace {
+
+// A thin archive's member files, beside it ("./obj/foo.o"), with the names the archive
+// stores ("obj/foo.o"), in its order.
+struct ThinMember {
+  std::string path;
+  std::string stored;
+  std::string real_path;
+};
+
+std::vector<ThinMember> thin_members(const LinkInput &input, std::vector<std::string> &warnings) {
+  std::vector<ThinMember> members;
+  auto fail = [&](llvm::Error error) {
+    warnings.push_back("provenance: cannot read the thin archive '" + input.path +
+                       "': " + llvm::toString(std::move(error)));
+  };
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> bytes = read_regular_file(input.path);
+  if (!bytes) {
+    fail(bytes.takeError());
+    return members;
+  }
+  auto archive = llvm::object::Archive::create((*bytes)->getMemBufferRef());
+  if (!archive) {
+    fail(archive.takeError());
+    return members;
+  }
+  llvm::Error error = llvm::Error::success();
+  for (const llvm::object::Archive::Child &child : (*archive)->children(error)) {
+    llvm::Expected<llvm::StringRef> name = child.getName();
+    llvm::Expected<std::string> path = child.getFullName(); // joined to the archive's directory
+    if (!name || !path) {
+      llvm::consumeError(name.takeError());
+      llvm::consumeError(path.takeError());
+      continue;
+    }
+    std::string real = real_path_of(absolute_path(*path));
+    members.push_back({std::move(*path), name->str(), std::move(real)});
+  }
+  if (error) {
+    fail(std::move(error));
+  }
+  return members;
+}
+
+} // namespace
+
+std::vector<std::string> fill_archive_members(std::vector<LinkInput> &inputs,
+                                              llvm::StringRef map,
+                                              std::vector<std::string> &warnings) {
   std::vector<LinkInput *> archives;
   std::vector<std::string> paths;
   for (LinkInput &input : inputs) {
-    if (input.archive) {
+    if (input.archive != LinkInput::Archive::None) {
       archives.push_back(&input);
       paths.push_back(input.path);
     }
   }
   if (archives.empty()) {
-    return;
+    return {};
   }
   ArchiveMembers found = archive_members(map, paths);
   std::vector<std::set<std::string>> seen(archives.size());
@@ -288,6 +339,46 @@ void fill_archive_members(std::vector<LinkInput> &inputs, llvm::StringRef map) {
       }
     }
   }
+  // A thin archive's members by the names it stores, and their files as inputs: those
+  // the map names, whether as "ARCHIVE(MEMBER)" (the name stored, or joined to the
+  // archive's directory) or, GNU ld's way, by their own paths. (mold's dependency file
+  // lists every member file it read, taken or not: those stay, as a file given on the
+  // command line too would.)
+  std::set<std::string> described;
+  for (const LinkInput &input : inputs) {
+    described.insert(input.real_path);
+  }
+  std::vector<std::string> more;
+  for (LinkInput *archive : archives) {
+    if (archive->archive != LinkInput::Archive::Thin) {
+      continue;
+    }
+    std::vector<ThinMember> members = thin_members(*archive, warnings);
+    std::set<std::string> spelt; // real paths of what the map named
+    std::string directory = llvm::sys::path::parent_path(archive->path).str();
+    for (const std::string &member : archive->members) {
+      spelt.insert(real_path_of(absolute_path(member)));
+      if (!directory.empty()) {
+        spelt.insert(real_path_of(absolute_path(directory + "/" + member)));
+      }
+    }
+    std::vector<std::string> paths;
+    for (const ThinMember &member : members) {
+      paths.push_back(member.path);
+    }
+    std::vector<bool> named = named_as_words(map, paths);
+    archive->members.clear();
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (!named[i] && !spelt.count(members[i].real_path)) {
+        continue;
+      }
+      archive->members.push_back(members[i].stored);
+      if (described.insert(members[i].real_path).second) {
+        more.push_back(members[i].path);
+      }
+    }
+  }
+  return more;
 }
 
 } // namespace portable_ld

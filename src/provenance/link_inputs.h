@@ -24,7 +24,9 @@ struct LinkInput {
   std::string sha256;    // lowercase hex
   std::optional<DebianPackage> package;
   std::string error;     // why the file could not be read after the link (then no hash)
-  bool archive = false;  // an ar archive ("!<arch>" or a thin "!<thin>")
+  // An ar archive ("!<arch>"), or a thin one ("!<thin>": paths of member files, which
+  // the linker reads).
+  enum class Archive { None, Regular, Thin } archive = Archive::None;
   std::vector<std::string> members; // an archive's members the link took, as its map names them
 };
 
@@ -51,7 +53,12 @@ std::vector<LinkInput> describe_link_inputs(const std::vector<std::string> &path
 llvm::Expected<std::string> sha256_of_file(const std::string &path, uint64_t &size);
 
 // Each archive among `inputs` given the members the linker's `map` names for it
-// (provenance/link_map.h), matched by real path, whichever way the map spells it.
-void fill_archive_members(std::vector<LinkInput> &inputs, llvm::StringRef map);
+// (provenance/link_map.h), matched by real path, whichever way the map spells it. A thin
+// archive's members are files of their own, which GNU ld and lld leave out of their
+// dependency file: returned are those the link took that are not among `inputs`, as
+// paths to describe as inputs too.
+std::vector<std::string> fill_archive_members(std::vector<LinkInput> &inputs,
+                                              llvm::StringRef map,
+                                              std::vector<std::string> &warnings);
 
 } // namespace portable_ld

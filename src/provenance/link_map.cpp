@@ -114,4 +114,30 @@ ArchiveMembers archive_members(llvm::StringRef map, const std::vector<std::strin
   return result;
 }
 
+std::vector<bool> named_as_words(llvm::StringRef map, const std::vector<std::string> &paths) {
+  std::vector<bool> named(paths.size(), false);
+  std::unordered_map<std::string_view, std::vector<size_t>> index;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    index[paths[i]].push_back(i);
+  }
+  std::string_view text(map.data(), map.size());
+  size_t at = 0;
+  while (at < text.size()) {
+    while (at < text.size() && (is_blank(text[at]) || text[at] == '\n')) {
+      ++at;
+    }
+    size_t end = at;
+    while (end < text.size() && !is_blank(text[end]) && text[end] != '\n') {
+      ++end;
+    }
+    if (auto found = index.find(text.substr(at, end - at)); found != index.end()) {
+      for (size_t i : found->second) {
+        named[i] = true;
+      }
+    }
+    at = end;
+  }
+  return named;
+}
+
 } // namespace portable_ld

@@ -36,4 +36,8 @@ struct ArchiveMembers {
 // name ends at a ')' followed by ':', a blank or the line's end ("f(1).o" is whole).
 ArchiveMembers archive_members(llvm::StringRef map, const std::vector<std::string> &archives);
 
+// Which of `paths` `map` names as a whole word (between blanks or a line's ends): GNU
+// ld names a thin archive's member by its own path ("./obj/foo.o"), not "ARCHIVE(MEMBER)".
+std::vector<bool> named_as_words(llvm::StringRef map, const std::vector<std::string> &paths);
+
 } // namespace portable_ld

@@ -94,11 +94,11 @@ TEST_CASE("package_note_json: the program and the packages linked into it") {
   DebianPackage runtime{"libc6", "2.36-9", "amd64"};
   DebianPackage odd{"we\"ird\\", "1\n2", "amd64"};
   std::vector<LinkInput> inputs = {
-      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 1, "a", libc, "", true, {"printf.o"}},
-      {"/usr/lib/x86_64-linux-gnu/crt1.o", "/usr/lib/x86_64-linux-gnu/crt1.o", 1, "b", libc, "", false, {}},
+      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 1, "a", libc, "", LinkInput::Archive::Regular, {"printf.o"}},
+      {"/usr/lib/x86_64-linux-gnu/crt1.o", "/usr/lib/x86_64-linux-gnu/crt1.o", 1, "b", libc, "", LinkInput::Archive::None, {}},
       // A shared library is not in the program: only what the linker copied in is.
-      {"/lib/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", 1, "c", runtime, "", false, {}},
-      {"/x/libodd.a", "/x/libodd.a", 1, "d", odd, "", false, {}},
+      {"/lib/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", 1, "c", runtime, "", LinkInput::Archive::None, {}},
+      {"/x/libodd.a", "/x/libodd.a", 1, "d", odd, "", LinkInput::Archive::None, {}},
   };
   SbomSubject subject;
   subject.file_name = "prog";
@@ -118,7 +118,7 @@ TEST_CASE("package_note_json: the program and the packages linked into it") {
     packages.push_back({"lib" + std::to_string(i) + "-dev", "1." + std::to_string(i), "amd64"});
   }
   for (const DebianPackage &package : packages) {
-    many.push_back({"/l/" + package.name + ".a", "/l/" + package.name + ".a", 1, "e", package, "", false, {}});
+    many.push_back({"/l/" + package.name + ".a", "/l/" + package.name + ".a", 1, "e", package, "", LinkInput::Archive::None, {}});
   }
   SbomSubject crowded = subject;
   crowded.inputs = many;

@@ -158,6 +158,14 @@ TEST_CASE("archive_members: each linker's map, as it writes it") {
   CHECK(found.other_spellings[0].members == Strings{"y.o"});
 }
 
+TEST_CASE("named_as_words: a thin archive's member files, as GNU ld names them") {
+  const char *gnu = "./obj/foo.o                   main.o (foo)\n"
+                    " .text          0x0000000000001134        0xb ./obj/foo.o\n"
+                    " .text          0x0000000000001140        0xb ./obj/foo.o.bak\n";
+  CHECK(named_as_words(gnu, {"./obj/foo.o", "./obj/bar.o", "obj/foo.o", "main.o"}) ==
+        std::vector<bool>{true, false, false, true});
+}
+
 TEST_CASE("own_link_map: the link's own map, or its map printed to stdout") {
   auto own = [](Strings args) {
     Invocation invocation;

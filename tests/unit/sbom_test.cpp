@@ -49,19 +49,19 @@ const llvm::json::Object *find_component(const llvm::json::Array &components,
 TEST_CASE("cyclonedx_document: packages with their files, own files by content") {
   DebianPackage libc{"libc6-dev", "2.36-9+deb12u9", "amd64"};
   std::vector<LinkInput> inputs = {
-      {"/tmp/go-link-1/go.o", "/tmp/go-link-1/go.o", 10, "aa", std::nullopt, "", false, {}},
-      {"/usr/lib/x86_64-linux-gnu/crt1.o", "/usr/lib/x86_64-linux-gnu/crt1.o", 1, "bb", libc, "", false, {}},
-      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, "", true,
+      {"/tmp/go-link-1/go.o", "/tmp/go-link-1/go.o", 10, "aa", std::nullopt, "", LinkInput::Archive::None, {}},
+      {"/usr/lib/x86_64-linux-gnu/crt1.o", "/usr/lib/x86_64-linux-gnu/crt1.o", 1, "bb", libc, "", LinkInput::Archive::None, {}},
+      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, "", LinkInput::Archive::Regular,
        {"libc-start.o", "printf.o"}},
       // The same file again (a linker script's GROUP): listed once.
-      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, "", false, {}},
-      {"obj/main.o", "/src/obj/main.o", 3, "dd", std::nullopt, "", false, {}},
-      {"gone.o", "/src/gone.o", 0, "", std::nullopt, "cannot read 'gone.o'", false, {}},
+      {"/usr/lib/x86_64-linux-gnu/libc.a", "/usr/lib/x86_64-linux-gnu/libc.a", 2, "cc", libc, "", LinkInput::Archive::None, {}},
+      {"obj/main.o", "/src/obj/main.o", 3, "dd", std::nullopt, "", LinkInput::Archive::None, {}},
+      {"gone.o", "/src/gone.o", 0, "", std::nullopt, "cannot read 'gone.o'", LinkInput::Archive::None, {}},
       // The compiler driver's object, deleted before it could be hashed, and one of Go's
       // in GOTMPDIR: named alike in every link.
-      {"/tmp/ccX1b2c3.o", "/tmp/ccX1b2c3.o", 0, "", std::nullopt, "cannot read", false, {}},
+      {"/tmp/ccX1b2c3.o", "/tmp/ccX1b2c3.o", 0, "", std::nullopt, "cannot read", LinkInput::Archive::None, {}},
       {"/build/tmp/go-link-42/000001.o", "/build/tmp/go-link-42/000001.o", 4, "ee",
-       std::nullopt, "", false, {}},
+       std::nullopt, "", LinkInput::Archive::None, {}},
   };
   GoBinary go;
   go.version = "go1.23.5";
