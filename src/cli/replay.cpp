@@ -64,14 +64,13 @@ llvm::Error copy_output(const std::string &from, const std::string &destination)
                                    destination.c_str(), from.c_str(),
                                    mode.getError().message().c_str());
   }
-  int fd = -1;
-  llvm::SmallString<256> temporary;
-  if (std::error_code error = llvm::sys::fs::createUniqueFile(
-          destination + ".portable-ld-%%%%%%", fd, temporary)) {
-    return fail(error);
+  llvm::Expected<FileBeside> beside = create_file_beside(destination);
+  if (!beside) {
+    return fail(llvm::errorToErrorCode(beside.takeError()));
   }
-  std::error_code error = llvm::sys::fs::copy_file(from, fd);
-  ::close(fd);
+  const std::string &temporary = beside->path;
+  std::error_code error = llvm::sys::fs::copy_file(from, beside->fd);
+  ::close(beside->fd);
   if (!error) {
     error = llvm::sys::fs::setPermissions(temporary, *mode);
   }

@@ -73,6 +73,28 @@ struct TemporaryFile {
   ~TemporaryFile() { remove(); }
 };
 
+// Why a failed link refused what provenance added to it, from what the tools said
+// (without_driver_echo()): a linker without --dependency-file (GNU ld before 2.35), one
+// that refused -Map, one that refused the package note's object. None when the link
+// failed on its own.
+std::optional<std::string> provenance_refusal(const std::string &said,
+                                              const std::string &link_map,
+                                              const std::string &note_object) {
+  auto names = [&](const std::string &text) {
+    return !text.empty() && said.find(text) != std::string::npos;
+  };
+  if (names("--dependency-file")) {
+    return "the linker does not know --dependency-file";
+  }
+  if (names(link_map)) {
+    return "the linker refused -Map";
+  }
+  if (names(note_object) || (!note_object.empty() && names(".note.package"))) {
+    return "the linker refused the package note's object";
+  }
+  return std::nullopt;
+}
+
 class Wrapper {
 public:
   // The driver arguments start at argv[first_arg].
@@ -100,7 +122,7 @@ private:
   std::optional<std::string> ask_for_dependency_file(const Invocation &invocation,
                                                      LinkPlan &plan, TemporaryFile &temporary);
   std::optional<std::string> ask_for_link_map(const Invocation &invocation, LinkPlan &plan,
-                                              TemporaryFile &temporary);
+                                              TemporaryFile &temporary, bool may_add);
   void record_provenance(const std::string &dependency_file, const HashesByIdentity &ahead,
                          const std::string &own_object,
                          const std::optional<std::string> &link_map);
@@ -185,14 +207,13 @@ int Wrapper::run() {
     dependency_file = ask_for_dependency_file(invocation, *plan, temporary_dependency_file);
     // Not into a dependency file of the build's own: a make rule would wait for the
     // temporary object it named.
-    if (dependency_file && !temporary_dependency_file.path.empty()) {
+    bool own_dependency_file = temporary_dependency_file.path.empty();
+    if (dependency_file && !own_dependency_file) {
       reserve_package_note(invocation, *plan, note_object);
-      link_map = ask_for_link_map(invocation, *plan, temporary_link_map);
-    } else if (dependency_file) {
-      link_map = own_link_map(invocation); // the link's own request: nothing added to it
-      if (link_map == "-") {
-        link_map.reset();
-      }
+    }
+    if (dependency_file) {
+      link_map = ask_for_link_map(invocation, *plan, temporary_link_map,
+                                  /*may_add=*/!own_dependency_file);
     }
     // The link's own inputs are hashed while the backend links them.
     hashed_ahead = std::async(std::launch::async, hash_files_ahead, invocation.inputs,
@@ -201,21 +222,15 @@ int Wrapper::run() {
 
   std::string linker_output;
   Outcome outcome = run_backend(program, *plan, response_file, linker_output);
-  std::string said = outcome.result == Result::BackendFailed && !plan->provenance_words.empty()
-                         ? without_driver_echo(linker_output)
-                         : std::string();
-  auto names = [&](const std::string &text) {
-    return !text.empty() && said.find(text) != std::string::npos;
-  };
-  if (outcome.result == Result::BackendFailed && !plan->provenance_words.empty() &&
-      (names("--dependency-file") || names(temporary_link_map.path) ||
-       names(note_object.path) || (!note_object.path.empty() && names(".note.package")))) {
-    // A linker without --dependency-file (GNU ld before 2.35), one that could not write
-    // its map, or one that refused the note's object: the link runs again as asked, and
-    // goes without provenance rather than fail where plain cc would not.
-    std::string reason = names("--dependency-file")     ? "the linker does not know --dependency-file"
-                         : names(temporary_link_map.path) ? "the linker refused -Map"
-                                                       : "the linker refused the package note's object";
+  std::optional<std::string> refusal;
+  if (outcome.result == Result::BackendFailed && !plan->provenance_words.empty()) {
+    refusal = provenance_refusal(without_driver_echo(linker_output), temporary_link_map.path,
+                                 note_object.path);
+  }
+  if (refusal) {
+    // The link runs again as asked, and goes without provenance rather than fail where
+    // plain cc would not.
+    const std::string &reason = *refusal;
     drop_provenance(*plan);
     m_record.changes = plan->changes;
     m_record.warnings.push_back("provenance: " + reason +
@@ -447,12 +462,17 @@ std::optional<std::string> Wrapper::ask_for_dependency_file(const Invocation &in
   return temporary.path;
 }
 
-// The map file the linker writes: the link's own, else one of portable-ld's. None when
-// the link prints its map to stdout (-M), which a map file would silence.
+// The map file the linker writes: the link's own, else, when `may_add`, one of
+// portable-ld's. None when the link prints its map (-M) or its --cref table to stdout,
+// which a map file would silence.
 std::optional<std::string> Wrapper::ask_for_link_map(const Invocation &invocation,
-                                                     LinkPlan &plan, TemporaryFile &temporary) {
+                                                     LinkPlan &plan, TemporaryFile &temporary,
+                                                     bool may_add) {
   if (std::optional<std::string> own = own_link_map(invocation)) {
     return *own == "-" ? std::nullopt : own;
+  }
+  if (!may_add) {
+    return std::nullopt; // a link with its own dependency file gets nothing added
   }
   llvm::SmallString<128> path;
   if (std::error_code error = llvm::sys::fs::createTemporaryFile("portable-ld-map", "map", path)) {

@@ -55,11 +55,6 @@ StaticFailure explain_static_failure(const std::string &stderr_text,
           "how, and a link without the static request shows whether it fails anyway"};
 }
 
-// cmd/go keys its cache of cgo builds (and, from Go 1.21, of flag probes) on the line of
-// `cc -###` output that names the compiler version. A different backend or static
-// policy must give a different line, or Go would reuse objects and probe answers made
-// under another configuration: so portable-ld appends its own identity to that line.
-// (Go takes the first line whose second or third word is "version".)
 std::string without_driver_echo(const std::string &output) {
   std::string said;
   llvm::StringRef rest = output;
@@ -74,6 +69,11 @@ std::string without_driver_echo(const std::string &output) {
   return said;
 }
 
+// cmd/go keys its cache of cgo builds (and, from Go 1.21, of flag probes) on the line of
+// `cc -###` output that names the compiler version. A different backend or static
+// policy must give a different line, or Go would reuse objects and probe answers made
+// under another configuration: so portable-ld appends its own identity to that line.
+// (Go takes the first line whose second or third word is "version".)
 std::string stamp_compiler_id(const std::string &output, const Config &config) {
   std::string stamped;
   bool done = false;

@@ -65,11 +65,7 @@ llvm::json::Object provenance_json(const std::vector<LinkInput> &inputs,
       entry["error"] = json_string(input.error);
     }
     if (!input.members.empty()) {
-      llvm::json::Array members;
-      for (const std::string &member : input.members) {
-        members.push_back(json_string(member));
-      }
-      entry["members"] = std::move(members);
+      entry["members"] = json_strings(input.members);
     }
     array.push_back(std::move(entry));
   }

@@ -319,10 +319,10 @@ std::vector<std::string> fill_archive_members(std::vector<LinkInput> &inputs,
   }
   ArchiveMembers found = archive_members(map, paths);
   std::vector<std::set<std::string>> seen(archives.size());
-  auto add = [&](size_t index, std::vector<std::string> &members) {
-    for (std::string &member : members) {
+  auto add = [&](size_t index, const std::vector<std::string> &members) {
+    for (const std::string &member : members) {
       if (seen[index].insert(member).second) {
-        archives[index]->members.push_back(std::move(member));
+        archives[index]->members.push_back(member);
       }
     }
   };
@@ -330,12 +330,11 @@ std::vector<std::string> fill_archive_members(std::vector<LinkInput> &inputs,
     add(i, found.by_archive[i]);
   }
   // Another spelling of the same file (lld's "dir/../lib/libc.a"), by real path.
-  for (MappedArchive &other : found.other_spellings) {
+  for (const MappedArchive &other : found.other_spellings) {
     std::string real = real_path_of(absolute_path(other.path));
     for (size_t i = 0; i < archives.size(); ++i) {
       if (archives[i]->real_path == real) {
-        std::vector<std::string> members = other.members;
-        add(i, members);
+        add(i, other.members);
       }
     }
   }

@@ -143,27 +143,35 @@ llvm::Error write_whole_file(const std::string &path, std::string_view bytes) {
   return llvm::Error::success();
 }
 
+llvm::Expected<FileBeside> create_file_beside(const std::string &path) {
+  FileBeside file;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    uint64_t random = (uint64_t{llvm::sys::Process::GetRandomNumber()} << 32) |
+                      llvm::sys::Process::GetRandomNumber();
+    file.path = path + "." + llvm::utohexstr(random, /*LowerCase=*/true) + ".tmp";
+    file.fd = ::open(file.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (file.fd >= 0) {
+      return file;
+    }
+    if (errno != EEXIST) {
+      break;
+    }
+  }
+  std::error_code error(errno, std::generic_category());
+  return llvm::createStringError(error, error.message());
+}
+
 llvm::Error replace_whole_file(const std::string &path, std::string_view bytes) {
   auto fail = [&](std::error_code error) {
     return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
                                    error.message().c_str());
   };
-  // A name of its own beside `path`, not createUniqueFile's: its model takes every '%',
-  // one in a directory's name (my%20project) included, for a random character.
-  std::string temporary;
-  int fd = -1;
-  for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
-    uint64_t random = (uint64_t{llvm::sys::Process::GetRandomNumber()} << 32) |
-                      llvm::sys::Process::GetRandomNumber();
-    temporary = path + "." + llvm::utohexstr(random, /*LowerCase=*/true) + ".tmp";
-    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST) {
-      break;
-    }
+  llvm::Expected<FileBeside> beside = create_file_beside(path);
+  if (!beside) {
+    return fail(llvm::errorToErrorCode(beside.takeError()));
   }
-  if (fd < 0) {
-    return fail(std::error_code(errno, std::generic_category()));
-  }
+  int fd = beside->fd;
+  const std::string &temporary = beside->path;
   std::error_code error;
   {
     llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);

@@ -33,6 +33,16 @@ llvm::Expected<std::string> read_regular_file_head(const std::string &path, size
 // failure at close (a full disk) included.
 llvm::Error write_whole_file(const std::string &path, std::string_view bytes);
 
+// A new file beside `path` (PATH.<random hex>.tmp), open for writing, to be renamed over
+// it: its name is made here, not by createUniqueFile, whose model takes every '%', one in
+// a directory's name (my%20project) included, for a random character. The caller closes
+// `fd`. The error is the reason alone.
+struct FileBeside {
+  int fd = -1;
+  std::string path;
+};
+llvm::Expected<FileBeside> create_file_beside(const std::string &path);
+
 // Replaces `path` with `bytes` as one step: written beside it under a unique temporary
 // name and renamed over it, so a reader sees the old file or the new one, never a part.
 // Errors as write_whole_file()'s; the temporary file is removed on failure.
