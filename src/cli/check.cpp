@@ -18,6 +18,7 @@
 #include "judge/portability_policy.h"
 #include "provenance/package_note.h"
 #include "provenance/sbom.h"
+#include "support/buffer_pool.h"
 #include "support/diagnostics.h"
 #include "support/json.h"
 #include "support/quoting.h"
@@ -333,11 +334,13 @@ struct FileReport {
   std::shared_ptr<VerdictStorage> storage;
 };
 
-FileReport report_file(const std::string &file, const Requirements &requirements, bool json) {
+FileReport report_file(const std::string &file, const Requirements &requirements, bool json,
+                       BufferPool &pool) {
   FileReport report;
   // The text shows how many symbols are undefined and the newest versions they need.
-  llvm::Expected<JudgedOutput> judged = judge_output(
-      file, requirements, std::nullopt, json ? SymbolDetail::Full : SymbolDetail::Summary);
+  llvm::Expected<JudgedOutput> judged =
+      judge_output(file, requirements, std::nullopt,
+                   json ? SymbolDetail::Full : SymbolDetail::Summary, &pool);
   if (!judged) {
     report.error = llvm::toString(judged.takeError());
     if (json) {
@@ -399,11 +402,12 @@ int check_files(const std::vector<std::string> &files, const Requirements &requi
                 bool json, Diagnostics &diagnostics) {
   int exit_code = k_check_pass;
   const size_t window = 256;
+  auto pool = std::make_shared<BufferPool>(); // the memory the files are read into
   for (size_t start = 0; start < files.size(); start += window) {
     size_t count = std::min(window, files.size() - start);
     std::vector<FileReport> reports(count);
     auto report_one = [&](size_t i) {
-      reports[i] = report_file(files[start + i], requirements, json);
+      reports[i] = report_file(files[start + i], requirements, json, *pool);
     };
     // One task per thread, each taking the next file until none is left: a task per file
     // cost a std::function, a lock and a wakeup each, which a loaded machine feels.

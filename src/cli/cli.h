@@ -13,12 +13,14 @@
 // (tests/layers/check-layers.py holds them to it, and to this map). Every file, one line:
 //
 // support/   knows nothing of linking
+//   buffer_pool.h         memory reused for reading many files' parts, never unmapped per file
 //   diagnostics.h         error/warning/note/hint lines in lld's shape; colour, NO_COLOR
 //   find_bytes.h          a string in megabytes of a binary or a map, by memmem
 //   json.h                JSON strings that lose no byte of a non-UTF-8 argument or path
 //   quoting.h             Go's command splitting and %q, the shell's single quotes,
 //                         control characters escaped for a terminal
-//   regular_file.h        a named file's bytes: regular files only, never blocking
+//   regular_file.h        a named file's bytes, whole or in parts: regular files only,
+//                         never blocking
 //   subprocess.h          spawn and exec without a shell, signals forwarded, exact status
 //   tar_reader.h          the ustar/PAX archives llvm::TarWriter writes
 //   version.h             portable-ld's version
@@ -26,6 +28,7 @@
 // verify/    reads files, never judges
 //   verify.h              Verdict; inspect_file(): identify, then one reader per format
 //   elf.cpp               ELF: segments, dynamic section, version needs, kind, sections
+//   elf_parts.h           the parts of a dynamic ELF image a verdict reads, by pread(2)
 //   macho.cpp             Mach-O: load commands (bounded before LLVM reads them),
 //                         undefined symbols, kind
 //   coff.cpp              PE/COFF: headers, imports and delay imports, checked before

@@ -16,9 +16,9 @@ bool JudgedOutput::rejected() const {
 llvm::Expected<JudgedOutput> judge_output(const std::string &path,
                                           const Requirements &requirements,
                                           std::optional<std::string_view> linker_output,
-                                          SymbolDetail detail) {
+                                          SymbolDetail detail, BufferPool *pool) {
   llvm::Expected<Verdict> verdict = inspect_file(
-      path, requirements.portability.empty() ? detail : SymbolDetail::Full);
+      path, requirements.portability.empty() ? detail : SymbolDetail::Full, pool);
   if (!verdict) {
     return verdict.takeError();
   }

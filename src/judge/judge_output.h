@@ -32,11 +32,12 @@ struct JudgedOutput {
 // statically linked applications") add what a stripped static image no longer shows.
 // The error names the file and why it cannot be read. `detail` is what the caller shows
 // of the undefined symbols; Summary only without a portability policy, whose judgement
-// names them.
+// names them. `pool` is inspect_file()'s.
 llvm::Expected<JudgedOutput> judge_output(const std::string &path,
                                           const Requirements &requirements,
                                           std::optional<std::string_view> linker_output = {},
-                                          SymbolDetail detail = SymbolDetail::Full);
+                                          SymbolDetail detail = SymbolDetail::Full,
+                                          BufferPool *pool = nullptr);
 
 // Prints `violation` as an error (fatal) or a warning, then its notes, then its hint, or
 // `fallback_hint` when it has none; a warning that a setting can make an error says so.

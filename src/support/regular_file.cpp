@@ -35,31 +35,24 @@ const char *kind_of(mode_t mode) {
   return "not a file";
 }
 
-// An open descriptor, closed when it goes.
-struct OpenFile {
-  int fd = -1;
-  uint64_t size = 0;
-  OpenFile() = default;
-  OpenFile(const OpenFile &) = delete;
-  OpenFile &operator=(const OpenFile &) = delete;
-  ~OpenFile() {
-    if (fd >= 0) {
-      ::close(fd);
-    }
-  }
-};
+// errno as an error that says only the reason.
+llvm::Error errno_error() {
+  std::error_code error(errno, std::generic_category());
+  return llvm::createStringError(error, error.message());
+}
+
+} // namespace
 
 // Opens `path` without blocking, and only if it is a regular file.
-llvm::Error open_regular_file(const std::string &path, OpenFile &file) {
-  file.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (file.fd < 0) {
-    std::error_code error(errno, std::generic_category());
-    return llvm::createStringError(error, error.message());
+llvm::Expected<RegularFile> RegularFile::open(const std::string &path) {
+  RegularFile file;
+  file.m_fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (file.m_fd < 0) {
+    return errno_error();
   }
   struct stat status;
-  if (::fstat(file.fd, &status) != 0) {
-    std::error_code error(errno, std::generic_category());
-    return llvm::createStringError(error, error.message());
+  if (::fstat(file.m_fd, &status) != 0) {
+    return errno_error();
   }
   if (S_ISDIR(status.st_mode)) {
     return llvm::createStringError(std::make_error_code(std::errc::is_a_directory),
@@ -69,59 +62,84 @@ llvm::Error open_regular_file(const std::string &path, OpenFile &file) {
     return llvm::createStringError(std::errc::invalid_argument, "%s, not a regular file",
                                    kind_of(status.st_mode));
   }
-  file.size = static_cast<uint64_t>(status.st_size);
+  file.m_size = static_cast<uint64_t>(status.st_size);
+  return file;
+}
+
+RegularFile::~RegularFile() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+llvm::Expected<uint64_t> RegularFile::read_up_to(uint64_t offset, uint64_t size,
+                                                char *into) const {
+  uint64_t done = 0;
+  while (done < size) {
+    ssize_t got = ::pread(m_fd, into + done, size - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      return errno_error();
+    }
+    if (got == 0) {
+      break; // truncated meanwhile
+    }
+    done += static_cast<uint64_t>(got);
+  }
+  return done;
+}
+
+llvm::Error RegularFile::read_at(uint64_t offset, uint64_t size, char *into) const {
+  llvm::Expected<uint64_t> done = read_up_to(offset, size, into);
+  if (!done) {
+    return done.takeError();
+  }
+  if (*done < size) {
+    return llvm::createStringError(std::errc::io_error, "the file shrank while it was read");
+  }
   return llvm::Error::success();
 }
 
-} // namespace
-
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_regular_file(const std::string &path,
-                                                                      uint64_t limit) {
-  OpenFile file;
-  if (llvm::Error error = open_regular_file(path, file)) {
-    return error;
-  }
-  int fd = file.fd;
-  uint64_t size = file.size;
-  if (size > limit) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+RegularFile::read_all(const std::string &path, uint64_t limit) const {
+  if (m_size > limit) {
     return llvm::createStringError(std::errc::file_too_large,
                                    "%llu bytes, larger than the %llu this reads",
-                                   static_cast<unsigned long long>(size),
+                                   static_cast<unsigned long long>(m_size),
                                    static_cast<unsigned long long>(limit));
   }
   // The size from fstat, not "until EOF": a file that grows meanwhile is read as it was.
   auto buffer = llvm::MemoryBuffer::getOpenFile(
-      llvm::sys::fs::convertFDToNativeFile(fd), path, size, /*RequiresNullTerminator=*/false,
-      /*IsVolatile=*/size < k_map_threshold);
+      llvm::sys::fs::convertFDToNativeFile(m_fd), path, m_size,
+      /*RequiresNullTerminator=*/false, /*IsVolatile=*/m_size < k_map_threshold);
   if (!buffer) {
     return llvm::createStringError(buffer.getError(), buffer.getError().message());
   }
   return std::move(*buffer);
 }
 
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_regular_file(const std::string &path,
+                                                                      uint64_t limit) {
+  llvm::Expected<RegularFile> file = RegularFile::open(path);
+  if (!file) {
+    return file.takeError();
+  }
+  return file->read_all(path, limit);
+}
+
 llvm::Expected<std::string> read_regular_file_head(const std::string &path, size_t size) {
-  OpenFile file;
-  if (llvm::Error error = open_regular_file(path, file)) {
-    return error;
+  llvm::Expected<RegularFile> file = RegularFile::open(path);
+  if (!file) {
+    return file.takeError();
   }
-  std::string head(std::min<uint64_t>(size, file.size), '\0');
-  size_t done = 0;
-  while (done < head.size()) {
-    ssize_t got = ::pread(file.fd, head.data() + done, head.size() - done,
-                          static_cast<off_t>(done));
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got < 0) {
-      std::error_code error(errno, std::generic_category());
-      return llvm::createStringError(error, error.message());
-    }
-    if (got == 0) {
-      break; // truncated meanwhile
-    }
-    done += static_cast<size_t>(got);
+  std::string head(std::min<uint64_t>(size, file->size()), '\0');
+  llvm::Expected<uint64_t> done = file->read_up_to(0, head.size(), head.data());
+  if (!done) {
+    return done.takeError();
   }
-  head.resize(done);
+  head.resize(*done);
   return head;
 }
 

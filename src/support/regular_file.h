@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -24,6 +25,33 @@ namespace portable_ld {
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 read_regular_file(const std::string &path,
                   uint64_t limit = std::numeric_limits<uint64_t>::max());
+
+// A regular file opened as read_regular_file() opens it, for a reader that needs parts of
+// it: a verdict needs a few kilobytes of a program of megabytes.
+class RegularFile {
+public:
+  static llvm::Expected<RegularFile> open(const std::string &path);
+  RegularFile(RegularFile &&other) noexcept : m_fd(other.m_fd), m_size(other.m_size) {
+    other.m_fd = -1;
+  }
+  RegularFile &operator=(RegularFile &&) = delete;
+  ~RegularFile();
+
+  // Its size when it was opened.
+  uint64_t size() const { return m_size; }
+  // Reads up to `size` bytes at `offset` into `into`; fewer where the file ends.
+  llvm::Expected<uint64_t> read_up_to(uint64_t offset, uint64_t size, char *into) const;
+  // Reads [offset, offset + size) into `into`; an error when the file is shorter now.
+  llvm::Error read_at(uint64_t offset, uint64_t size, char *into) const;
+  // All of it, as read_regular_file(path, limit) gives it.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> read_all(const std::string &path,
+                                                               uint64_t limit) const;
+
+private:
+  RegularFile() = default;
+  int m_fd = -1;
+  uint64_t m_size = 0;
+};
 
 // The first `size` bytes of the regular file `path` (fewer when it is shorter), opened as
 // read_regular_file() opens it: what a file is, without reading all of it.

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/verify.h"
 
+#include <limits>
+
+#include "support/buffer_pool.h"
 #include "support/regular_file.h"
+#include "verify/elf_parts.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/Magic.h"
@@ -96,13 +100,35 @@ bool is_plan9_executable(llvm::StringRef data) {
 
 } // namespace
 
-llvm::Expected<Verdict> inspect_file(const std::string &path, SymbolDetail detail) {
+llvm::Expected<Verdict> inspect_file(const std::string &path, SymbolDetail detail,
+                                     BufferPool *pool) {
   auto file_error = [&](const llvm::Twine &reason) {
     return llvm::createStringError(std::errc::invalid_argument, "'%s': %s", path.c_str(),
                                    reason.str().c_str());
   };
-
-  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer = read_regular_file(path);
+  llvm::Expected<RegularFile> file = RegularFile::open(path);
+  if (!file) {
+    return file_error(llvm::toString(file.takeError()));
+  }
+  if (pool) {
+    auto parts = read_dynamic_elf_parts(*file, path, *pool);
+    if (!parts) {
+      return file_error(llvm::toString(parts.takeError()));
+    }
+    if (*parts) {
+      // The parts hold what the verdict of a dynamically linked image that is no Go
+      // program reads. Any other verdict, and any error, comes from the whole file.
+      llvm::Expected<Verdict> verdict = inspect_buffer(std::move(*parts), path, detail);
+      if (verdict && verdict->linkage == Linkage::Dynamic && !verdict->go) {
+        return verdict;
+      }
+      if (!verdict) {
+        llvm::consumeError(verdict.takeError());
+      }
+    }
+  }
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      file->read_all(path, std::numeric_limits<uint64_t>::max());
   if (!buffer) {
     return file_error(llvm::toString(buffer.takeError()));
   }

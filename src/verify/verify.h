@@ -30,6 +30,8 @@ class Binary;
 
 namespace portable_ld {
 
+class BufferPool;
+
 enum class Linkage {
   Static,    // no loader, no shared-library dependencies
   StaticPie, // ELF: position-independent, self-relocating, no loader
@@ -110,9 +112,12 @@ struct Verdict {
 };
 
 // Reads and describes `path`. Errors name the file and the reason (unreadable, not an
-// object file, truncated or malformed headers).
+// object file, truncated or malformed headers). With a `pool`, a dynamically linked ELF
+// image is read in parts into its memory (verify/elf_parts.h), for a caller that reads
+// many files; without one, every file is read whole.
 llvm::Expected<Verdict> inspect_file(const std::string &path,
-                                     SymbolDetail detail = SymbolDetail::Full);
+                                     SymbolDetail detail = SymbolDetail::Full,
+                                     BufferPool *pool = nullptr);
 // The same for bytes already read; `path` names them in errors and in the verdict.
 llvm::Expected<Verdict> inspect_buffer(std::unique_ptr<llvm::MemoryBuffer> bytes,
                                        const std::string &path,

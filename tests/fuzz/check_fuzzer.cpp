@@ -13,10 +13,13 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "judge/judge.h"
 #include "judge/portability_policy.h"
 #include "render_json.h"
+#include "support/buffer_pool.h"
 #include "support/quoting.h"
 #include "verify/verify.h"
 
@@ -55,9 +58,38 @@ void append_escaped(std::string &text, std::string_view raw) {
   text += escaped;
 }
 
+// The verdict's JSON, or the error's text.
+std::string describe(llvm::Expected<portable_ld::Verdict> verdict) {
+  return verdict ? portable_ld_fuzz::render_json(*verdict)
+                 : "error: " + llvm::toString(verdict.takeError());
+}
+
+// The input as a file, read in parts into memory that held the earlier inputs
+// (verify/elf_parts.h) and read whole: a different verdict means that a reader used a
+// byte the parts left out.
+void compare_parts_with_whole(const uint8_t *data, size_t size) {
+  static const auto pool = std::make_shared<portable_ld::BufferPool>();
+  int fd = ::memfd_create("input", MFD_CLOEXEC);
+  if (fd < 0 || ::write(fd, data, size) != static_cast<ssize_t>(size)) {
+    std::perror("memfd");
+    std::abort();
+  }
+  std::string path = "/proc/self/fd/" + std::to_string(fd);
+  std::string parts = describe(portable_ld::inspect_file(path, portable_ld::SymbolDetail::Full,
+                                                         pool.get()));
+  std::string whole = describe(portable_ld::inspect_file(path));
+  ::close(fd);
+  if (parts != whole) {
+    std::fprintf(stderr, "read in parts:\n%s\nread whole:\n%s\n", parts.c_str(),
+                 whole.c_str());
+    std::abort();
+  }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  compare_parts_with_whole(data, size);
   static const portable_ld::Requirements asked = requirements();
   // A copy, so that a read past the input is a heap overflow that ASan sees.
   std::unique_ptr<llvm::MemoryBuffer> buffer = llvm::MemoryBuffer::getMemBufferCopy(

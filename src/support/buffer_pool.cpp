@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "support/buffer_pool.h"
+
+#include <algorithm>
+#include <bit>
+#include <sys/mman.h>
+
+namespace portable_ld {
+
+namespace {
+
+// Whole pages, committed at once: files of one size class read their parts at different
+// offsets, and a page fault for each new page cost more than the reads. (Where the kernel
+// cannot populate, before Linux 5.14, the pages come as they are touched.)
+char *map_chunk(size_t capacity) {
+  void *data = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                      -1, 0);
+  if (data == MAP_FAILED) {
+    return nullptr;
+  }
+#ifdef MADV_POPULATE_WRITE
+  ::madvise(data, capacity, MADV_POPULATE_WRITE);
+#endif
+  return static_cast<char *>(data);
+}
+
+} // namespace
+
+class BufferPool::Buffer final : public llvm::WritableMemoryBuffer {
+public:
+  Buffer(std::shared_ptr<BufferPool> pool, Chunk chunk, size_t size, llvm::StringRef name)
+      : m_pool(std::move(pool)), m_chunk(chunk), m_name(name.str()) {
+    init(chunk.data, chunk.data + size, /*RequiresNullTerminator=*/false);
+  }
+  ~Buffer() override { m_pool->put(m_chunk); }
+  llvm::StringRef getBufferIdentifier() const override { return m_name; }
+  // Not a mapping of the file: nothing to unmap, and no SIGBUS if it shrinks.
+  BufferKind getBufferKind() const override { return MemoryBuffer_Malloc; }
+
+private:
+  std::shared_ptr<BufferPool> m_pool;
+  Chunk m_chunk;
+  std::string m_name;
+};
+
+BufferPool::~BufferPool() {
+  for (const Chunk &chunk : m_free) {
+    ::munmap(chunk.data, chunk.capacity);
+  }
+}
+
+std::unique_ptr<llvm::WritableMemoryBuffer> BufferPool::get(size_t size, llvm::StringRef name) {
+  if (size > k_largest) {
+    return nullptr;
+  }
+  Chunk chunk;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    // The smallest that holds it: chunks go by powers of two, so most sizes find one.
+    auto best = m_free.end();
+    for (auto it = m_free.begin(); it != m_free.end(); ++it) {
+      if (it->capacity >= size && (best == m_free.end() || it->capacity < best->capacity)) {
+        best = it;
+      }
+    }
+    if (best != m_free.end()) {
+      chunk = *best;
+      m_kept -= chunk.capacity;
+      m_free.erase(best);
+    }
+  }
+  if (!chunk.data) {
+    chunk.capacity = std::bit_ceil(std::max<size_t>(size, 64 * 1024));
+    if (chunk.capacity < size || !(chunk.data = map_chunk(chunk.capacity))) {
+      return nullptr;
+    }
+  }
+  return std::make_unique<Buffer>(shared_from_this(), chunk, size, name);
+}
+
+void BufferPool::put(Chunk chunk) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_kept + chunk.capacity <= k_kept_bytes) {
+      m_free.push_back(chunk);
+      m_kept += chunk.capacity;
+      return;
+    }
+  }
+  ::munmap(chunk.data, chunk.capacity);
+}
+
+} // namespace portable_ld

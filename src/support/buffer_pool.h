@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Memory for reading parts of many files in turn, kept and reused: a check over a
+// directory then neither maps nor unmaps memory per file. (Mapping a file, its page faults
+// and unmapping it cost twice the system time of reading the few kilobytes a verdict
+// needs, and every unmapping interrupts the CPUs of the other threads.) Buffers go by
+// powers of two up to k_largest; at most k_kept_bytes of them are kept.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace portable_ld {
+
+class BufferPool : public std::enable_shared_from_this<BufferPool> {
+public:
+  BufferPool() = default;
+  BufferPool(const BufferPool &) = delete;
+  BufferPool &operator=(const BufferPool &) = delete;
+  ~BufferPool();
+
+  static constexpr size_t k_largest = size_t{1} << 20;
+  static constexpr size_t k_kept_bytes = size_t{8} << 20;
+
+  // A buffer of `size` bytes named `name`, whose bytes are not cleared (they may be an
+  // earlier file's): its reader writes what it reads. It returns to the pool when it
+  // goes. Null above k_largest, or when no memory can be had.
+  std::unique_ptr<llvm::WritableMemoryBuffer> get(size_t size, llvm::StringRef name);
+
+private:
+  struct Chunk {
+    char *data = nullptr;
+    size_t capacity = 0;
+  };
+  class Buffer;
+  void put(Chunk chunk);
+
+  std::mutex m_mutex;
+  std::vector<Chunk> m_free;
+  size_t m_kept = 0; // the bytes of m_free
+};
+
+} // namespace portable_ld

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// A verdict from the parts of a file (verify/elf_parts.h, read into a BufferPool) equals
+// the verdict from the whole file, for the programs and libraries of this machine: the
+// parts hold every byte the verdict reads, and what the pool's memory held before (another
+// file's bytes) never shows.
+#include "support/buffer_pool.h"
+#include "support/regular_file.h"
+#include "verify/elf_parts.h"
+#include "verify/verdict_json.h"
+#include "verify/verify.h"
+
+#include "unit_test.h"
+
+#include <string>
+#include <vector>
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace portable_ld {
+namespace {
+
+// The verdict as its JSON, or the error's text.
+std::string describe(const std::string &path, SymbolDetail detail, BufferPool *pool) {
+  llvm::Expected<Verdict> verdict = inspect_file(path, detail, pool);
+  if (!verdict) {
+    return "error: " + llvm::toString(verdict.takeError());
+  }
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  out << llvm::json::Value(to_json(*verdict));
+  return out.str();
+}
+
+// Regular files in `directories` (not below them), at most `limit`.
+std::vector<std::string> files_in(const std::vector<std::string> &directories, size_t limit) {
+  std::vector<std::string> files;
+  for (const std::string &directory : directories) {
+    std::error_code error;
+    for (llvm::sys::fs::directory_iterator it(directory, error), end; it != end && !error;
+         it.increment(error)) {
+      llvm::ErrorOr<llvm::sys::fs::basic_file_status> status = it->status();
+      if (status && status->type() == llvm::sys::fs::file_type::regular_file &&
+          files.size() < limit) {
+        files.push_back(it->path());
+      }
+    }
+  }
+  return files;
+}
+
+TEST_CASE("a verdict from the parts equals the verdict from the whole file") {
+  std::vector<std::string> files =
+      files_in({"/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"},
+               3000);
+  auto pool = std::make_shared<BufferPool>();
+  size_t in_parts = 0;
+  for (const std::string &path : files) {
+    CAPTURE(path);
+    llvm::Expected<RegularFile> file = RegularFile::open(path);
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      continue;
+    }
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> parts =
+        read_dynamic_elf_parts(*file, path, *pool);
+    if (!parts) {
+      llvm::consumeError(parts.takeError());
+    } else if (*parts) {
+      ++in_parts;
+    }
+    CHECK(describe(path, SymbolDetail::Full, pool.get()) ==
+          describe(path, SymbolDetail::Full, nullptr));
+    CHECK(describe(path, SymbolDetail::Summary, pool.get()) ==
+          describe(path, SymbolDetail::Summary, nullptr));
+  }
+  // Every Debian system has dozens of dynamically linked programs of this size.
+  CHECK(in_parts >= 50);
+}
+
+// The file minus its end, and the file with its section headers moved past its end.
+TEST_CASE("a truncated program gets the error the whole file gets") {
+  std::vector<std::string> files = files_in({"/usr/bin"}, 400);
+  auto pool = std::make_shared<BufferPool>();
+  llvm::SmallString<128> directory;
+  REQUIRE(!llvm::sys::fs::createUniqueDirectory("elf-parts", directory));
+  size_t tried = 0;
+  for (const std::string &path : files) {
+    llvm::Expected<RegularFile> file = RegularFile::open(path);
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      continue;
+    }
+    auto parts = read_dynamic_elf_parts(*file, path, *pool);
+    if (!parts || !*parts) {
+      if (!parts) {
+        llvm::consumeError(parts.takeError());
+      }
+      continue;
+    }
+    std::string bytes((*parts)->getBufferStart(), (*parts)->getBufferSize());
+    REQUIRE(!file->read_at(0, bytes.size(), bytes.data()));
+    for (size_t keep : {bytes.size() - 1, bytes.size() - 64, bytes.size() / 2, size_t{20000}}) {
+      std::string cut = (directory + "/cut").str();
+      REQUIRE(!write_whole_file(cut, std::string_view(bytes).substr(0, keep)));
+      CAPTURE(path);
+      CAPTURE(keep);
+      CHECK(describe(cut, SymbolDetail::Full, pool.get()) ==
+            describe(cut, SymbolDetail::Full, nullptr));
+    }
+    if (++tried == 20) {
+      break;
+    }
+  }
+  CHECK(tried == 20);
+  llvm::sys::fs::remove_directories(directory);
+}
+
+} // namespace
+} // namespace portable_ld
