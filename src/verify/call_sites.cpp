@@ -5,8 +5,8 @@
 #include <bit>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
 #endif
 
 namespace portable_ld {
@@ -27,53 +27,128 @@ bool is_target(std::span<const uint64_t> targets, uint64_t address) {
 }
 
 // call rel32 (E8) and jmp rel32 (E9, a tail call): target = next instruction + rel32.
-// Found 16 bytes at a time with SSE2 in one pass for both opcodes (a static Go program's
-// C code has an E8 or E9 byte every 50 bytes, which made memchr restart too often), else
-// with memchr, an opcode at a time; most bytes of code are neither.
-void find_x86(std::string_view code, uint64_t address, std::span<const uint64_t> targets,
-              std::vector<CallSite> &sites) {
-  if (code.size() < 5) {
-    return;
-  }
-  const char *begin = code.data();
-  size_t last = code.size() - 5; // the last offset an instruction fits at
-  auto check = [&](size_t offset) {
-    uint64_t site = address + offset;
-    int32_t displacement = static_cast<int32_t>(read_le32(begin + offset + 1));
-    uint64_t target = site + 5 + static_cast<uint64_t>(static_cast<int64_t>(displacement));
-    if (is_target(targets, target)) {
-      sites.push_back({site, target});
-    }
-  };
-#if defined(__SSE2__)
-  size_t offset = 0;
-  const __m128i low_bit_clear = _mm_set1_epi8(static_cast<char>(0xfe));
-  const __m128i opcode = _mm_set1_epi8(static_cast<char>(0xe8));
-  for (; offset + 15 <= last; offset += 16) {
-    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(begin + offset));
-    auto hits = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(bytes, low_bit_clear), opcode)));
-    for (; hits != 0; hits &= hits - 1) {
-      check(offset + static_cast<size_t>(__builtin_ctz(hits)));
+// The instruction at offset p reaches target t when rel32 + p == t - address - 5 (mod
+// 2^32): that sum is compared for every offset, four or eight at a time, with every
+// target, and the few offsets that match are checked in full (opcode, 64-bit target).
+// Most bytes of C code are not calls to dlopen, so there is no branch per E8 byte (one in
+// 50 bytes of a static Go program's C code, each a misprediction when they were checked
+// one by one).
+class X86Scan {
+public:
+  X86Scan(std::string_view code, uint64_t address, std::span<const uint64_t> targets,
+          std::vector<CallSite> &sites)
+      : m_begin(code.data()), m_size(code.size()), m_address(address), m_targets(targets),
+        m_sites(sites) {
+    for (uint64_t target : targets) {
+      m_sums.push_back(static_cast<uint32_t>(target - address - 5));
     }
   }
-  for (; offset <= last; ++offset) {
-    if ((static_cast<unsigned char>(begin[offset]) & 0xfe) == 0xe8) {
+
+  void run() {
+    if (m_size < 5) {
+      return;
+    }
+    size_t done = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("avx2")) {
+      done = scan_avx2();
+    } else {
+      done = scan_sse2();
+    }
+#endif
+    for (size_t offset = done; offset + 5 <= m_size; ++offset) {
       check(offset);
     }
   }
-#else
-  for (char byte : {'\xe8', '\xe9'}) {
-    for (const char *at = begin; at <= begin + last; ++at) {
-      at = static_cast<const char *>(std::memchr(at, byte, static_cast<size_t>(begin + last - at + 1)));
-      if (!at) {
-        break;
-      }
-      check(static_cast<size_t>(at - begin));
+
+private:
+  // The instruction at `offset`, if it is a call or jump to a target.
+  void check(size_t offset) {
+    if ((static_cast<unsigned char>(m_begin[offset]) & 0xfe) != 0xe8) {
+      return;
+    }
+    uint64_t site = m_address + offset;
+    int32_t displacement = static_cast<int32_t>(read_le32(m_begin + offset + 1));
+    uint64_t target = site + 5 + static_cast<uint64_t>(static_cast<int64_t>(displacement));
+    if (is_target(m_targets, target)) {
+      m_sites.push_back({site, target});
     }
   }
+
+#if defined(__x86_64__) || defined(__i386__)
+  // Offsets [0, returned) done, 16 a time: for each r < 4, the dwords at r + 1, r + 5,
+  // r + 9 and r + 13 are the rel32s of the offsets r, r + 4, r + 8 and r + 12, and the
+  // lanes of offsets[r] hold those offsets (mod 2^32).
+  __attribute__((target("sse2"))) size_t scan_sse2() {
+    size_t offset = 0;
+    __m128i offsets[4];
+    for (int r = 0; r < 4; ++r) {
+      offsets[r] = _mm_setr_epi32(r, r + 4, r + 8, r + 12);
+    }
+    const __m128i step = _mm_set1_epi32(16);
+    for (; offset + 20 <= m_size; offset += 16) {
+      __m128i any = _mm_setzero_si128();
+      __m128i sums[4];
+      for (int r = 0; r < 4; ++r) {
+        __m128i rel = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_begin + offset + r + 1));
+        sums[r] = _mm_add_epi32(rel, offsets[r]);
+        offsets[r] = _mm_add_epi32(offsets[r], step);
+      }
+      for (uint32_t sum : m_sums) {
+        __m128i wanted = _mm_set1_epi32(static_cast<int>(sum));
+        for (int r = 0; r < 4; ++r) {
+          any = _mm_or_si128(any, _mm_cmpeq_epi32(sums[r], wanted));
+        }
+      }
+      if (_mm_movemask_epi8(any) != 0) {
+        for (size_t i = 0; i < 16; ++i) {
+          check(offset + i);
+        }
+      }
+    }
+    return offset;
+  }
+
+  // The same, 32 offsets a time.
+  __attribute__((target("avx2"))) size_t scan_avx2() {
+    size_t offset = 0;
+    __m256i offsets[4];
+    for (int r = 0; r < 4; ++r) {
+      offsets[r] = _mm256_setr_epi32(r, r + 4, r + 8, r + 12, r + 16, r + 20, r + 24, r + 28);
+    }
+    const __m256i step = _mm256_set1_epi32(32);
+    for (; offset + 36 <= m_size; offset += 32) {
+      __m256i any = _mm256_setzero_si256();
+      __m256i sums[4];
+      for (int r = 0; r < 4; ++r) {
+        __m256i rel =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i *>(m_begin + offset + r + 1));
+        sums[r] = _mm256_add_epi32(rel, offsets[r]);
+        offsets[r] = _mm256_add_epi32(offsets[r], step);
+      }
+      for (uint32_t sum : m_sums) {
+        __m256i wanted = _mm256_set1_epi32(static_cast<int>(sum));
+        for (int r = 0; r < 4; ++r) {
+          any = _mm256_or_si256(any, _mm256_cmpeq_epi32(sums[r], wanted));
+        }
+      }
+      if (!_mm256_testz_si256(any, any)) {
+        for (size_t i = 0; i < 32; ++i) {
+          check(offset + i);
+        }
+      }
+    }
+    return offset;
+  }
 #endif
-}
+
+  const char *m_begin;
+  size_t m_size;
+  uint64_t m_address;
+  std::span<const uint64_t> m_targets;
+  std::vector<CallSite> &m_sites;
+  std::vector<uint32_t> m_sums; // t - address - 5 for each target t
+};
 
 // BL (100101) and B (000101) with a signed 26-bit word offset from the instruction.
 void find_aarch64(std::string_view code, uint64_t address, std::span<const uint64_t> targets,
@@ -103,7 +178,7 @@ std::vector<CallSite> find_call_sites(CallEncoding encoding, std::string_view co
   }
   switch (encoding) {
   case CallEncoding::X86:
-    find_x86(code, address, targets, sites);
+    X86Scan(code, address, targets, sites).run();
     break;
   case CallEncoding::AArch64:
     find_aarch64(code, address, targets, sites);

@@ -900,20 +900,29 @@ struct SymtabFacts {
 };
 
 // Where a string table holds "._", each with the start of the string it is in: whether a
-// name holds one is then a lookup, not a search of the name.
+// name holds one is then a lookup, not a search of the name. A bit per 64 bytes of the
+// table, set where a string with a "._" lies, answers for almost every name without the
+// lookup.
 class DotUnderscores {
 public:
-  explicit DotUnderscores(llvm::StringRef table) {
+  explicit DotUnderscores(llvm::StringRef table) : m_blocks(table.size() / 64 + 1) {
     std::string_view text(table.data(), table.size());
     for (size_t at = find_dot_underscore(text); at != std::string_view::npos;
          at = find_dot_underscore(text, at + 2)) {
       size_t end = text.rfind('\0', at);
-      m_hits.push_back({at, end == std::string_view::npos ? 0 : end + 1});
+      size_t start = end == std::string_view::npos ? 0 : end + 1;
+      m_hits.push_back({at, start});
+      for (size_t block = start / 64; block <= at / 64; ++block) {
+        m_blocks[block] = true;
+      }
     }
   }
   // Whether the string at `offset` holds a "._": the first one at or after it lies in
   // the same string.
   bool in(size_t offset) const {
+    if (offset / 64 >= m_blocks.size() || !m_blocks[offset / 64]) {
+      return false;
+    }
     auto hit = std::lower_bound(m_hits.begin(), m_hits.end(), offset,
                                 [](const Hit &hit, size_t at) { return hit.at < at; });
     return hit != m_hits.end() && hit->start <= offset;
@@ -925,6 +934,7 @@ private:
     size_t start; // of its string
   };
   std::vector<Hit> m_hits;
+  std::vector<bool> m_blocks; // by offset / 64: some string with a "._" lies there
 };
 
 // Whether a .symtab name may be one read_symtab_facts looks for, from its first bytes:

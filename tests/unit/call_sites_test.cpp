@@ -5,9 +5,12 @@
 
 #include "unit_test.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace portable_ld {
 namespace {
@@ -52,6 +55,56 @@ TEST_CASE("find_call_sites: x86, at every offset of an eight-byte word and at th
     CHECK(find_call_sites(CallEncoding::X86, code, 0x8000, target).size() == 1);
     code.pop_back();
     CHECK(find_call_sites(CallEncoding::X86, code, 0x8000, target).empty());
+  }
+}
+
+// What find_call_sites must find, one offset at a time.
+std::vector<CallSite> x86_reference(const std::string &code, uint64_t address,
+                                    const std::vector<uint64_t> &targets) {
+  std::vector<CallSite> sites;
+  for (size_t offset = 0; offset + 5 <= code.size(); ++offset) {
+    if ((static_cast<unsigned char>(code[offset]) & 0xfe) != 0xe8) {
+      continue;
+    }
+    int32_t rel;
+    std::memcpy(&rel, &code[offset + 1], 4);
+    uint64_t target = address + offset + 5 + static_cast<uint64_t>(static_cast<int64_t>(rel));
+    if (std::find(targets.begin(), targets.end(), target) != targets.end()) {
+      sites.push_back({address + offset, target});
+    }
+  }
+  return sites;
+}
+
+TEST_CASE("find_call_sites: x86, the vector scan finds what a byte-by-byte scan finds") {
+  // Code of every length around the vector widths, at addresses where the low 32 bits of
+  // an offset wrap, dense with E8/E9, with calls planted to each target and to the
+  // addresses 2^32 away from them (equal in the low 32 bits, not a target).
+  std::mt19937_64 random(42);
+  for (uint64_t address : {uint64_t{0x401000}, uint64_t{0xfffffff0}, uint64_t{0x7ffffffffff0}}) {
+    for (size_t size = 0; size < 300; size += size < 80 ? 1 : 37) {
+      std::string code(size, '\0');
+      for (char &byte : code) {
+        byte = static_cast<char>(random() % 4 == 0 ? 0xe8 + random() % 2 : random());
+      }
+      std::vector<uint64_t> targets{address + 0x100, address - 0x2000, address + size};
+      for (size_t plant = 0; size >= 5 && plant < size / 8 + 1; ++plant) {
+        size_t at = random() % (size - 4);
+        uint64_t target = targets[random() % targets.size()] + (random() % 3 == 0 ? 1ull << 32 : 0);
+        code[at] = static_cast<char>(0xe8 + random() % 2);
+        auto rel = static_cast<int32_t>(target - (address + at + 5));
+        std::memcpy(&code[at + 1], &rel, 4);
+      }
+      CAPTURE(address);
+      CAPTURE(size);
+      std::vector<CallSite> found = find_call_sites(CallEncoding::X86, code, address, targets);
+      std::vector<CallSite> wanted = x86_reference(code, address, targets);
+      REQUIRE(found.size() == wanted.size());
+      for (size_t i = 0; i < found.size(); ++i) {
+        CHECK(found[i].address == wanted[i].address);
+        CHECK(found[i].target == wanted[i].target);
+      }
+    }
   }
 }
 

@@ -244,6 +244,33 @@ TEST_CASE("go_function_names: the funcnametab of a Go >= 1.16 pclntab") {
   CHECK(go_function_names("short", true) == "short");
 }
 
+TEST_CASE("find_dot_underscore: at every offset of a 16-byte block and at the end") {
+  for (size_t size = 2; size < 50; ++size) {
+    for (size_t at = 0; at + 2 <= size; ++at) {
+      // "_." and lone '.' and '_' around it, never "._" but at `at`.
+      std::string text(size, 'a');
+      for (size_t i = 0; i < size; ++i) {
+        text[i] = "_.a."[i % 4];
+      }
+      for (size_t i = 0; i + 1 < size; ++i) {
+        if (text[i] == '.' && text[i + 1] == '_') {
+          text[i + 1] = 'a';
+        }
+      }
+      text[at] = '.';
+      text[at + 1] = '_';
+      if (at > 0 && text[at - 1] == '.') {
+        text[at - 1] = 'a';
+      }
+      CAPTURE(size);
+      CAPTURE(at);
+      CHECK(find_dot_underscore(text) == at);
+      CHECK(find_dot_underscore(text, at) == at);
+      CHECK(find_dot_underscore(text, at + 1) == std::string_view::npos);
+    }
+  }
+}
+
 TEST_CASE("find_dot_underscore and cgo_package_of: one recogniser of cgo's names") {
   CHECK(find_dot_underscore("net._C2func_getaddrinfo") == 3);
   CHECK(find_dot_underscore("a_b._c", 0) == 3); // a '_' without a '.' before it is skipped
