@@ -15,7 +15,7 @@
 // support/   knows nothing of linking
 //   buffer_pool.h         memory reused for reading many files' parts, never unmapped per file
 //   diagnostics.h         error/warning/note/hint lines in lld's shape; colour, NO_COLOR
-//   find_bytes.h          a string in megabytes of a binary or a map, by memmem
+//   find_bytes.h          a string in megabytes of a binary or a map, 16 offsets at a time
 //   json.h                JSON strings that lose no byte of a non-UTF-8 argument or path
 //   quoting.h             Go's command splitting and %q, the shell's single quotes,
 //                         control characters escaped for a terminal

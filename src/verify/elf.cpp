@@ -9,6 +9,7 @@
 // Linkage: an interpreter or any DT_NEEDED means dynamic; an ET_DYN image without
 // either that is marked DF_1_PIE (or has an entry point and no DT_SONAME, for linkers
 // that do not set the flag) is static-pie; an ET_EXEC without either is static.
+#include "support/find_bytes.h"
 #include "verify/call_sites.h"
 #include "verify/glibc_hazards.h"
 #include "verify/package_note.h"
@@ -386,6 +387,42 @@ llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFil
   return versions;
 }
 
+// A summary of `symbols` from entry 1 on: the undefined ones counted, and the first to
+// need each version listed without a name. A library defines tens of thousands of
+// symbols, so this loop keeps its state in locals. Returns where it stopped: the end, or
+// an undefined symbol whose name lies outside the table, which a full read reports.
+template <class ELFT>
+size_t count_undefined(typename ELFT::SymRange symbols, size_t names_size,
+                       llvm::ArrayRef<typename ELFT::Versym> versyms,
+                       const VersionNeedTable &needs, std::bitset<VERSYM_VERSION + 1> &listed,
+                       Verdict &verdict) {
+  size_t undefined = 0;
+  size_t index = 1;
+  for (; index < symbols.size(); ++index) {
+    const typename ELFT::Sym &symbol = symbols[index];
+    if (!symbol.isUndefined()) {
+      continue;
+    }
+    if (symbol.st_name >= names_size) {
+      break;
+    }
+    ++undefined;
+    if (index >= versyms.size()) {
+      continue;
+    }
+    unsigned version = versyms[index].vs_index & VERSYM_VERSION;
+    if (listed[version]) {
+      continue;
+    }
+    if (const VersionNeed *need = needs.find(version)) {
+      listed[version] = true;
+      verdict.versioned.push_back({{}, need->name, need->file, need->weak});
+    }
+  }
+  verdict.unlisted_undefined += undefined;
+  return index;
+}
+
 // Undefined dynamic symbols, from .dynsym when section headers survive, with their
 // version requirements.
 template <class ELFT>
@@ -402,7 +439,12 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
   llvm::Error error = for_each_symbol_table(
       elf, sections, SHT_DYNSYM,
       [&](typename ELFT::SymRange symbols, llvm::StringRef names) -> llvm::Error {
-        for (size_t index = 1; index < symbols.size(); ++index) {
+        size_t index = 1;
+        if (detail == SymbolDetail::Summary) {
+          index = count_undefined<ELFT>(symbols, names.size(), versions->versyms,
+                                        versions->needs, listed, verdict);
+        }
+        for (; index < symbols.size(); ++index) {
           const typename ELFT::Sym &symbol = symbols[index];
           if (!symbol.isUndefined()) {
             continue;
@@ -410,17 +452,6 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
           bool has_version = index < versions->versyms.size();
           unsigned version = has_version ? versions->versyms[index].vs_index : 0;
           const VersionNeed *need = has_version ? versions->needs.find(version) : nullptr;
-          // A summary reads no name, but fails on a name outside the table as a full read
-          // does.
-          if (detail == SymbolDetail::Summary && symbol.st_name < names.size()) {
-            ++verdict.unlisted_undefined;
-            version &= VERSYM_VERSION;
-            if (need && !listed[version]) {
-              listed[version] = true;
-              verdict.versioned.push_back({{}, need->name, need->file, need->weak});
-            }
-            continue;
-          }
           auto name = symbol.getName(names);
           if (!name) {
             return name.takeError();
@@ -1094,7 +1125,7 @@ llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
   // without the string (Free Pascal's, which also carry .note.ABI-tag) cannot dlopen.
   auto has_static_dlopen = [&] {
     return std::any_of(image.strings.begin(), image.strings.end(), [](std::string_view region) {
-      return ::memmem(region.data(), region.size(), "GLIBC_PRIVATE", 13) != nullptr;
+      return find_bytes(region, "GLIBC_PRIVATE") != std::string_view::npos;
     });
   };
   if (!image.has_symtab && has_static_dlopen()) {
@@ -1106,7 +1137,7 @@ llvm::Error read_static_hazards(const llvm::object::ELFFile<ELFT> &elf,
   if (!image.has_symtab && !verdict.hazards.empty()) {
     verdict.uses_libstdcxx =
         std::any_of(image.strings.begin(), image.strings.end(), [](std::string_view region) {
-          return ::memmem(region.data(), region.size(), "St9exception", 12) != nullptr;
+          return find_bytes(region, "St9exception") != std::string_view::npos;
         });
   }
   return llvm::Error::success();

@@ -2,6 +2,8 @@
 #include "verify/elf_parts.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <vector>
 
 #include "llvm/BinaryFormat/ELF.h"
@@ -44,6 +46,9 @@ public:
     }
     return true;
   }
+
+  // [begin, end) holds the file's bytes already.
+  void mark_read(uint64_t begin, uint64_t end) { m_read.push_back({begin, end}); }
 
   // Reads what was asked for and is not read yet, near parts as one.
   llvm::Error read() {
@@ -204,33 +209,80 @@ llvm::Expected<bool> read_parts(Parts &parts, llvm::StringRef bytes) {
   return true;
 }
 
+// From the first bytes alone: false when the image is surely not a linked one with a
+// PT_DYNAMIC (its program headers lie in them and name none), else true.
+template <class ELFT>
+bool may_be_dynamic_image(llvm::StringRef head) {
+  auto created = llvm::object::ELFFile<ELFT>::create(head);
+  if (!created) {
+    llvm::consumeError(created.takeError());
+    return false;
+  }
+  const typename ELFT::Ehdr &header = created->getHeader();
+  if (header.e_type != ET_EXEC && header.e_type != ET_DYN) {
+    return false;
+  }
+  auto program_headers = created->program_headers();
+  if (!program_headers) {
+    llvm::consumeError(program_headers.takeError()); // beyond the first bytes: read on
+    return true;
+  }
+  return std::any_of(program_headers->begin(), program_headers->end(),
+                     [](const typename ELFT::Phdr &phdr) { return phdr.p_type == PT_DYNAMIC; });
+}
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 read_dynamic_elf_parts(const RegularFile &file, const std::string &path, BufferPool &pool) {
-  if (file.size() < k_parts_threshold) {
+  if (file.size() < k_parts_threshold || file.size() > BufferPool::k_largest) {
     return nullptr;
+  }
+  // The first read goes to the stack: a static image is told by its program headers
+  // before any of the pool's memory is taken.
+  alignas(8) std::array<char, k_head> head;
+  uint64_t head_size = std::min(k_head, file.size());
+  if (llvm::Error error = file.read_at(0, head_size, head.data())) {
+    return error;
+  }
+  llvm::StringRef head_bytes(head.data(), head_size);
+  if (!head_bytes.startswith("\x7f" "ELF") || head_bytes.size() < EI_NIDENT) {
+    return nullptr;
+  }
+  // Calls read<ELFT>() for the file's class and byte order; false for others.
+  auto by_type = [&](auto read) -> llvm::Expected<bool> {
+    unsigned char elf_class = head_bytes[EI_CLASS], data = head_bytes[EI_DATA];
+    using namespace llvm::object;
+    if (elf_class == ELFCLASS64) {
+      return data == ELFDATA2LSB   ? read(ELF64LE())
+             : data == ELFDATA2MSB ? read(ELF64BE())
+                                   : false;
+    }
+    if (elf_class == ELFCLASS32) {
+      return data == ELFDATA2LSB   ? read(ELF32LE())
+             : data == ELFDATA2MSB ? read(ELF32BE())
+                                   : false;
+    }
+    return false;
+  };
+  llvm::Expected<bool> may_be_dynamic = by_type([&](auto type) -> llvm::Expected<bool> {
+    return may_be_dynamic_image<decltype(type)>(head_bytes);
+  });
+  if (!may_be_dynamic || !*may_be_dynamic) {
+    return may_be_dynamic ? llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>(nullptr)
+                          : may_be_dynamic.takeError();
   }
   std::unique_ptr<llvm::WritableMemoryBuffer> buffer = pool.get(file.size(), path);
   if (!buffer) {
     return nullptr;
   }
+  std::memcpy(buffer->getBufferStart(), head.data(), head_size);
   Parts parts(file, *buffer);
-  parts.want(0, std::min(k_head, file.size()));
-  if (llvm::Error error = parts.read()) {
-    return error;
-  }
+  parts.mark_read(0, head_size);
   llvm::StringRef bytes(buffer->getBufferStart(), buffer->getBufferSize());
-  if (!bytes.startswith("\x7f" "ELF") || bytes.size() < EI_NIDENT) {
-    return nullptr;
-  }
-  unsigned char elf_class = bytes[EI_CLASS], data = bytes[EI_DATA];
-  llvm::Expected<bool> suffice =
-      elf_class == ELFCLASS64 && data == ELFDATA2LSB   ? read_parts<llvm::object::ELF64LE>(parts, bytes)
-      : elf_class == ELFCLASS64 && data == ELFDATA2MSB ? read_parts<llvm::object::ELF64BE>(parts, bytes)
-      : elf_class == ELFCLASS32 && data == ELFDATA2LSB ? read_parts<llvm::object::ELF32LE>(parts, bytes)
-      : elf_class == ELFCLASS32 && data == ELFDATA2MSB ? read_parts<llvm::object::ELF32BE>(parts, bytes)
-                                                       : false;
+  llvm::Expected<bool> suffice = by_type([&](auto type) -> llvm::Expected<bool> {
+    return read_parts<decltype(type)>(parts, bytes);
+  });
   if (!suffice) {
     return suffice.takeError();
   }

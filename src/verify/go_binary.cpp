@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include "support/find_bytes.h"
 #include "support/quoting.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -50,12 +50,8 @@ bool read_string(std::string_view &data, std::string_view &out) {
   return true;
 }
 
-// Boyer-Moore-Horspool skips a needle's length at a time through megabytes of .rodata;
-// glibc's memmem, which compares byte pairs, is slower here (measured on a 16 MB program).
 bool contains(std::string_view haystack, std::string_view needle) {
-  return std::search(haystack.begin(), haystack.end(),
-                     std::boyer_moore_horspool_searcher(needle.begin(), needle.end())) !=
-         haystack.end();
+  return find_bytes(haystack, needle) != std::string_view::npos;
 }
 
 // runtime/debug's `build\tKEY=VALUE`: KEY and VALUE are strconv.Quote'd when they hold
