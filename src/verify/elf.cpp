@@ -16,6 +16,7 @@
 #include "verify/verify.h"
 
 #include <algorithm>
+#include <bit>
 #include <bitset>
 #include <cstring>
 #include <map>
@@ -968,6 +969,27 @@ private:
   std::vector<bool> m_blocks; // by offset / 64: some string with a "._" lies there
 };
 
+// The first four bytes of a name as a number, for comparing four at a time.
+constexpr uint32_t word_of(const char (&text)[5]) {
+  uint32_t word = 0;
+  for (int i = 0; i < 4; ++i) {
+    int shift = std::endian::native == std::endian::little ? 8 * i : 8 * (3 - i);
+    word |= uint32_t{static_cast<unsigned char>(text[i])} << shift;
+  }
+  return word;
+}
+
+// Whether a name whose first four bytes are `word` may pass may_be_fact_name(): a test
+// with no branch. The switch on the first byte there jumped a different way for almost
+// every name of a Go program (runtime., crypto/, net/, go:, _...), each time mispredicted.
+bool may_start_fact_name(uint32_t word) {
+  constexpr uint32_t three = std::endian::native == std::endian::little ? 0x00ffffff : 0xffffff00;
+  return ((word & three) == (word_of("get_") & three)) | (word == word_of("icon")) |
+         (word == word_of("init")) | (word == word_of("dlop")) | (word == word_of("dlmo")) |
+         (word == word_of("runt")) | (word == word_of("x_cg")) | (word == word_of("_cgo")) |
+         (word == word_of("__np")) | (word == word_of("__li")) | (word == word_of("__gx"));
+}
+
 // Whether a .symtab name may be one read_symtab_facts looks for, from its first bytes:
 // the hazard functions (get*, iconv_open, initgroups, dlopen, dlmopen: glibc_hazards.cpp's
 // lists) and the other names it compares all start so. The comparisons stop at the
@@ -1045,9 +1067,9 @@ llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> 
       elf, sections, SHT_SYMTAB,
       [&](typename ELFT::SymRange symbols, llvm::StringRef names) -> llvm::Error {
         DotUnderscores dot_underscores(names);
+        image.has_symtab |= symbols.size() > 1;
         for (size_t index = 1; index < symbols.size(); ++index) {
           const typename ELFT::Sym &symbol = symbols[index];
-          image.has_symtab = true;
           if (symbol.isUndefined()) {
             continue;
           }
@@ -1055,7 +1077,13 @@ llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> 
             return symbol.getName(names).takeError(); // past the table: the file is malformed
           }
           const char *name = names.data() + symbol.st_name;
-          if (may_be_fact_name(name) || dot_underscores.in(symbol.st_name)) {
+          bool fact = true;
+          if (symbol.st_name + 4 <= names.size()) {
+            uint32_t word;
+            std::memcpy(&word, name, sizeof word);
+            fact = may_start_fact_name(word);
+          }
+          if ((fact && may_be_fact_name(name)) || dot_underscores.in(symbol.st_name)) {
             visit(symbol, llvm::StringRef(name));
           }
         }

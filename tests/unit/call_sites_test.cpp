@@ -78,8 +78,8 @@ std::vector<CallSite> x86_reference(const std::string &code, uint64_t address,
 
 TEST_CASE("find_call_sites: x86, the vector scan finds what a byte-by-byte scan finds") {
   // Code of every length around the vector widths, at addresses where the low 32 bits of
-  // an offset wrap, dense with E8/E9, with calls planted to each target and to the
-  // addresses 2^32 away from them (equal in the low 32 bits, not a target).
+  // an offset wrap, dense with E8/E9, with calls planted to each target, to the addresses
+  // 2^32 away from them (equal in the low 32 bits, not a target) and just beside them.
   std::mt19937_64 random(42);
   for (uint64_t address : {uint64_t{0x401000}, uint64_t{0xfffffff0}, uint64_t{0x7ffffffffff0}}) {
     for (size_t size = 0; size < 300; size += size < 80 ? 1 : 37) {
@@ -87,10 +87,14 @@ TEST_CASE("find_call_sites: x86, the vector scan finds what a byte-by-byte scan 
       for (char &byte : code) {
         byte = static_cast<char>(random() % 4 == 0 ? 0xe8 + random() % 2 : random());
       }
-      std::vector<uint64_t> targets{address + 0x100, address - 0x2000, address + size};
+      // Far apart, each compared on its own; and side by side, compared as one.
+      std::vector<uint64_t> targets = size % 2 ? std::vector<uint64_t>{address + 0x100, address - 0x2000, address + size}
+                                               : std::vector<uint64_t>{address + 0x100, address + 0x250};
       for (size_t plant = 0; size >= 5 && plant < size / 8 + 1; ++plant) {
         size_t at = random() % (size - 4);
-        uint64_t target = targets[random() % targets.size()] + (random() % 3 == 0 ? 1ull << 32 : 0);
+        // A target, or one 2^32 away (equal in the low 32 bits), or a near miss.
+        uint64_t miss[] = {0, 0, 1ull << 32, 0x30};
+        uint64_t target = targets[random() % targets.size()] + miss[random() % 4];
         code[at] = static_cast<char>(0xe8 + random() % 2);
         auto rel = static_cast<int32_t>(target - (address + at + 5));
         std::memcpy(&code[at + 1], &rel, 4);
