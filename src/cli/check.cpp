@@ -402,7 +402,7 @@ int check_files(const std::vector<std::string> &files, const Requirements &requi
                 bool json, Diagnostics &diagnostics) {
   int exit_code = k_check_pass;
   const size_t window = 256;
-  auto pool = std::make_shared<BufferPool>(); // the memory the files are read into
+  auto pool = BufferPool::create(); // the memory the files are read into
   for (size_t start = 0; start < files.size(); start += window) {
     size_t count = std::min(window, files.size() - start);
     std::vector<FileReport> reports(count);

@@ -18,8 +18,12 @@
 namespace portable_ld {
 
 class BufferPool : public std::enable_shared_from_this<BufferPool> {
+  struct Token {}; // make_shared needs a public constructor; create() alone can call it
+
 public:
-  BufferPool() = default;
+  // A pool is shared: each buffer holds it, so that the buffer can return.
+  static std::shared_ptr<BufferPool> create() { return std::make_shared<BufferPool>(Token{}); }
+  explicit BufferPool(Token) {}
   BufferPool(const BufferPool &) = delete;
   BufferPool &operator=(const BufferPool &) = delete;
   ~BufferPool();

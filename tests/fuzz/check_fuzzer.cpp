@@ -68,7 +68,7 @@ std::string describe(llvm::Expected<portable_ld::Verdict> verdict) {
 // (verify/elf_parts.h) and read whole: a different verdict means that a reader used a
 // byte the parts left out.
 void compare_parts_with_whole(const uint8_t *data, size_t size) {
-  static const auto pool = std::make_shared<portable_ld::BufferPool>();
+  static const auto pool = portable_ld::BufferPool::create();
   int fd = ::memfd_create("input", MFD_CLOEXEC);
   if (fd < 0 || ::write(fd, data, size) != static_cast<ssize_t>(size)) {
     std::perror("memfd");

@@ -55,7 +55,7 @@ TEST_CASE("a verdict from the parts equals the verdict from the whole file") {
   std::vector<std::string> files =
       files_in({"/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"},
                3000);
-  auto pool = std::make_shared<BufferPool>();
+  auto pool = BufferPool::create();
   size_t in_parts = 0;
   for (const std::string &path : files) {
     CAPTURE(path);
@@ -83,7 +83,7 @@ TEST_CASE("a verdict from the parts equals the verdict from the whole file") {
 // The file minus its end, and the file with its section headers moved past its end.
 TEST_CASE("a truncated program gets the error the whole file gets") {
   std::vector<std::string> files = files_in({"/usr/bin"}, 400);
-  auto pool = std::make_shared<BufferPool>();
+  auto pool = BufferPool::create();
   llvm::SmallString<128> directory;
   REQUIRE(!llvm::sys::fs::createUniqueDirectory("elf-parts", directory));
   size_t tried = 0;
