@@ -7,8 +7,10 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
-#if __has_include(<sys/platform/x86.h>)
-#include <sys/platform/x86.h> // glibc 2.33
+// glibc 2.33's; clang 14 cannot compile it as C++ (it uses _Bool), so the fuzzer's clang
+// build takes the SSE2 path.
+#if __has_include(<sys/platform/x86.h>) && !defined(__clang__)
+#include <sys/platform/x86.h>
 #endif
 #endif
 

@@ -983,11 +983,21 @@ constexpr uint32_t word_of(const char (&text)[5]) {
 // with no branch. The switch on the first byte there jumped a different way for almost
 // every name of a Go program (runtime., crypto/, net/, go:, _...), each time mispredicted.
 bool may_start_fact_name(uint32_t word) {
+  struct Prefix {
+    uint32_t word, mask;
+  };
+  constexpr uint32_t all = ~uint32_t{0};
   constexpr uint32_t three = std::endian::native == std::endian::little ? 0x00ffffff : 0xffffff00;
-  return ((word & three) == (word_of("get_") & three)) | (word == word_of("icon")) |
-         (word == word_of("init")) | (word == word_of("dlop")) | (word == word_of("dlmo")) |
-         (word == word_of("runt")) | (word == word_of("x_cg")) | (word == word_of("_cgo")) |
-         (word == word_of("__np")) | (word == word_of("__li")) | (word == word_of("__gx"));
+  constexpr Prefix prefixes[] = {
+      {word_of("get_") & three, three}, {word_of("icon"), all}, {word_of("init"), all},
+      {word_of("dlop"), all},           {word_of("dlmo"), all}, {word_of("runt"), all},
+      {word_of("x_cg"), all},           {word_of("_cgo"), all}, {word_of("__np"), all},
+      {word_of("__li"), all},           {word_of("__gx"), all}};
+  unsigned hits = 0;
+  for (const Prefix &prefix : prefixes) {
+    hits |= static_cast<unsigned>((word & prefix.mask) == prefix.word);
+  }
+  return hits != 0;
 }
 
 // Whether a .symtab name may be one read_symtab_facts looks for, from its first bytes:
