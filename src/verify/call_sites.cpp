@@ -5,7 +5,7 @@
 #include <bit>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__SSE2__)
 #include <immintrin.h>
 // glibc 2.33's; clang 14 cannot compile it as C++ (it uses _Bool), so the fuzzer's clang
 // build takes the SSE2 path.
@@ -54,7 +54,7 @@ public:
       return;
     }
     size_t done = 0;
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__SSE2__)
     done = has_avx2() ? scan_avx2() : scan_sse2();
 #endif
     for (size_t offset = done; offset + 5 <= m_size; ++offset) {
@@ -76,7 +76,7 @@ private:
     }
   }
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__SSE2__) // the vector paths: x86-64 always, i386 when built for SSE2
   // From glibc, which asked the CPU at start-up. (libgcc's __builtin_cpu_supports would
   // ask again in a constructor of every run, and each CPUID exits to the hypervisor of a
   // virtual machine: a tenth of a millisecond per process, measured.)
@@ -91,7 +91,7 @@ private:
   // Offsets [0, returned) done, 16 a time: for each r < 4, the dwords at r + 1, r + 5,
   // r + 9 and r + 13 are the rel32s of the offsets r, r + 4, r + 8 and r + 12, and the
   // lanes of offsets[r] hold those offsets (mod 2^32).
-  __attribute__((target("sse2"))) size_t scan_sse2() {
+  size_t scan_sse2() {
     size_t offset = 0;
     __m128i offsets[4];
     for (int r = 0; r < 4; ++r) {

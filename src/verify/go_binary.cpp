@@ -6,10 +6,6 @@
 #include <cstring>
 #include <utility>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "support/find_bytes.h"
 #include "support/quoting.h"
 
@@ -204,29 +200,7 @@ std::string_view go_function_names(std::string_view pclntab, bool little_endian)
 }
 
 size_t find_dot_underscore(std::string_view text, size_t from) {
-  const char *data = text.data();
-  size_t at = from;
-#if defined(__SSE2__)
-  // Both bytes of the pair compared 16 offsets at a time: '_' is in most of libc's names
-  // and '.' in all of Go's, so a search for either one stops too often.
-  const __m128i dot = _mm_set1_epi8('.');
-  const __m128i underscore = _mm_set1_epi8('_');
-  for (; at + 17 <= text.size(); at += 16) {
-    __m128i first = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + at));
-    __m128i second = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + at + 1));
-    auto pairs = static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_and_si128(_mm_cmpeq_epi8(first, dot), _mm_cmpeq_epi8(second, underscore))));
-    if (pairs != 0) {
-      return at + static_cast<size_t>(__builtin_ctz(pairs));
-    }
-  }
-#endif
-  for (; at + 1 < text.size(); ++at) {
-    if (data[at] == '.' && data[at + 1] == '_') {
-      return at;
-    }
-  }
-  return std::string_view::npos;
+  return find_bytes(text, "._", from);
 }
 
 bool starts_cgo_function_marker(std::string_view rest) {

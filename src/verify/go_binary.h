@@ -92,8 +92,9 @@ struct GoSections {
 std::string_view go_function_names(std::string_view pclntab, bool little_endian);
 
 // cgo's names all hold a "._" ("net._C2func_getaddrinfo", "os/user._cgo_<hash>_..."):
-// where the next one at or after `from` starts (its '.'), or npos. Both bytes are
-// compared 16 offsets at a time where SSE2 is there.
+// where the next one at or after `from` starts (its '.'), or npos: find_bytes(), which
+// compares both bytes 16 offsets at a time ('_' is in most of libc's names and '.' in all
+// of Go's, so a search for either one alone stops too often).
 size_t find_dot_underscore(std::string_view text, size_t from = 0);
 
 // What follows the '.' of a "._" in a function cgo made: its trampolines' "_Cfunc_" and
