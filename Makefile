@@ -5,10 +5,11 @@
 # and, on their own:
 #   make check-sanitize  the unit tests and the lit suite on an ASan + UBSan build
 #   make fuzz            the check fuzzer (clang, libFuzzer) for FUZZ_SECONDS
+#   make symbol-order    rewrite src/cli/symbol-order.txt, the code layout list, from this build
 BUILD ?= build
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build demo check check-sanitize fuzz bench bench-link clean
+.PHONY: all deps build demo check check-sanitize fuzz bench bench-link symbol-order clean
 all: build
 
 deps:
@@ -39,6 +40,9 @@ bench: build
 
 bench-link: build
 	cmake --build $(BUILD) --target portable-ld-bench-link
+
+symbol-order: build
+	cmake --build $(BUILD) --target portable-ld-symbol-order
 
 clean:
 	rm -rf $(BUILD)

@@ -19,16 +19,8 @@ portable_ld=${1:-build/bin/portable-ld}
 portable_ld=$(cd "$(dirname "$portable_ld")" && pwd)/$(basename "$portable_ld")
 [[ -x $portable_ld ]] || { echo "link-cmd-go: build portable-ld first" >&2; exit 2; }
 
-packages=(hyperfine mold lld golang-go gcc)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-  sudo=(); [[ $(id -u) -ne 0 ]] && sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/install-missing.sh"
+install_missing link-cmd-go hyperfine mold lld golang-go gcc
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -23,23 +23,8 @@ fi
 portable_ld=$(cd "$(dirname "$portable_ld")" && pwd)/$(basename "$portable_ld")
 
 # 1. Tools: the Debian packages this script needs, skipped when already installed.
-packages=(hyperfine pax-utils time python3 golang-go gcc libc6-dev)
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]} > 0)); then
-  sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    sudo=(sudo)
-  fi
-  echo "run-benchmarks: installing ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/install-missing.sh"
+install_missing run-benchmarks hyperfine pax-utils time python3 golang-go gcc libc6-dev
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/portable-ld-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT

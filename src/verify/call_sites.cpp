@@ -33,11 +33,13 @@ bool is_target(std::span<const uint64_t> targets, uint64_t address) {
 
 // call rel32 (E8) and jmp rel32 (E9, a tail call): target = next instruction + rel32.
 // The instruction at offset p reaches target t when rel32 + p == t - address - 5 (mod
-// 2^32): that sum is compared for every offset, four or eight at a time, with every
-// target, and the few offsets that match are checked in full (opcode, 64-bit target).
-// Most bytes of C code are not calls to dlopen, so there is no branch per E8 byte (one in
-// 50 bytes of a static Go program's C code, each a misprediction when they were checked
-// one by one).
+// 2^32). The vector paths compare the low 16 bits of that sum, for 16 or 32 offsets at a
+// time, with every target's: a pair of bytes loaded at p + 1 is the low half of p's rel32.
+// Where one matches (a true call, or one offset in 65536 by chance) the block's offsets
+// are checked in full (opcode, 64-bit target). Most bytes of C code are not calls to
+// dlopen, so there is no branch per E8 byte (one in 50 bytes of a static Go program's C
+// code, each a misprediction when they were checked one by one), and half-width lanes
+// take half the compares of full ones.
 class X86Scan {
 public:
   X86Scan(std::string_view code, uint64_t address, std::span<const uint64_t> targets,
@@ -45,7 +47,7 @@ public:
       : m_begin(code.data()), m_size(code.size()), m_address(address), m_targets(targets),
         m_sites(sites) {
     for (uint64_t target : targets) {
-      m_sums.push_back(static_cast<uint32_t>(target - address - 5));
+      m_sums.push_back(static_cast<uint16_t>(target - address - 5));
     }
   }
 
@@ -88,29 +90,27 @@ private:
 #endif
   }
 
-  // Offsets [0, returned) done, 16 a time: for each r < 4, the dwords at r + 1, r + 5,
-  // r + 9 and r + 13 are the rel32s of the offsets r, r + 4, r + 8 and r + 12, and the
-  // lanes of offsets[r] hold those offsets (mod 2^32).
+  // Offsets [0, returned) done, 16 a time: the 16-bit lanes of the bytes from offset + 1
+  // are the low halves of the rel32s of the even offsets, those from offset + 2 of the odd
+  // ones; `evens` and `odds` hold those offsets (mod 2^16).
   size_t scan_sse2() {
     size_t offset = 0;
-    __m128i offsets[4];
-    for (int r = 0; r < 4; ++r) {
-      offsets[r] = _mm_setr_epi32(r, r + 4, r + 8, r + 12);
-    }
-    const __m128i step = _mm_set1_epi32(16);
+    __m128i evens = _mm_setr_epi16(0, 2, 4, 6, 8, 10, 12, 14);
+    __m128i odds = _mm_setr_epi16(1, 3, 5, 7, 9, 11, 13, 15);
+    const __m128i step = _mm_set1_epi16(16);
     for (; offset + 20 <= m_size; offset += 16) {
+      const char *at = m_begin + offset;
+      __m128i even_sums =
+          _mm_add_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(at + 1)), evens);
+      __m128i odd_sums =
+          _mm_add_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(at + 2)), odds);
+      evens = _mm_add_epi16(evens, step);
+      odds = _mm_add_epi16(odds, step);
       __m128i any = _mm_setzero_si128();
-      __m128i sums[4];
-      for (int r = 0; r < 4; ++r) {
-        __m128i rel = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_begin + offset + r + 1));
-        sums[r] = _mm_add_epi32(rel, offsets[r]);
-        offsets[r] = _mm_add_epi32(offsets[r], step);
-      }
-      for (uint32_t sum : m_sums) {
-        __m128i wanted = _mm_set1_epi32(static_cast<int>(sum));
-        for (int r = 0; r < 4; ++r) {
-          any = _mm_or_si128(any, _mm_cmpeq_epi32(sums[r], wanted));
-        }
+      for (uint16_t sum : m_sums) {
+        __m128i wanted = _mm_set1_epi16(static_cast<short>(sum));
+        any = _mm_or_si128(any, _mm_or_si128(_mm_cmpeq_epi16(even_sums, wanted),
+                                             _mm_cmpeq_epi16(odd_sums, wanted)));
       }
       if (_mm_movemask_epi8(any) != 0) {
         for (size_t i = 0; i < 16; ++i) {
@@ -124,25 +124,22 @@ private:
   // The same, 32 offsets a time.
   __attribute__((target("avx2"))) size_t scan_avx2() {
     size_t offset = 0;
-    __m256i offsets[4];
-    for (int r = 0; r < 4; ++r) {
-      offsets[r] = _mm256_setr_epi32(r, r + 4, r + 8, r + 12, r + 16, r + 20, r + 24, r + 28);
-    }
-    const __m256i step = _mm256_set1_epi32(32);
+    __m256i evens = _mm256_setr_epi16(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    __m256i odds = _mm256_setr_epi16(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m256i step = _mm256_set1_epi16(32);
     for (; offset + 36 <= m_size; offset += 32) {
+      const char *at = m_begin + offset;
+      __m256i even_sums = _mm256_add_epi16(
+          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1)), evens);
+      __m256i odd_sums = _mm256_add_epi16(
+          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 2)), odds);
+      evens = _mm256_add_epi16(evens, step);
+      odds = _mm256_add_epi16(odds, step);
       __m256i any = _mm256_setzero_si256();
-      __m256i sums[4];
-      for (int r = 0; r < 4; ++r) {
-        __m256i rel =
-            _mm256_loadu_si256(reinterpret_cast<const __m256i *>(m_begin + offset + r + 1));
-        sums[r] = _mm256_add_epi32(rel, offsets[r]);
-        offsets[r] = _mm256_add_epi32(offsets[r], step);
-      }
-      for (uint32_t sum : m_sums) {
-        __m256i wanted = _mm256_set1_epi32(static_cast<int>(sum));
-        for (int r = 0; r < 4; ++r) {
-          any = _mm256_or_si256(any, _mm256_cmpeq_epi32(sums[r], wanted));
-        }
+      for (uint16_t sum : m_sums) {
+        __m256i wanted = _mm256_set1_epi16(static_cast<short>(sum));
+        any = _mm256_or_si256(any, _mm256_or_si256(_mm256_cmpeq_epi16(even_sums, wanted),
+                                                   _mm256_cmpeq_epi16(odd_sums, wanted)));
       }
       if (!_mm256_testz_si256(any, any)) {
         for (size_t i = 0; i < 32; ++i) {
@@ -159,7 +156,7 @@ private:
   uint64_t m_address;
   std::span<const uint64_t> m_targets;
   std::vector<CallSite> &m_sites;
-  std::vector<uint32_t> m_sums; // t - address - 5 for each target t
+  std::vector<uint16_t> m_sums; // t - address - 5 (mod 2^16) for each target t
 };
 
 // BL (100101) and B (000101) with a signed 26-bit word offset from the instruction.

@@ -16,6 +16,7 @@
 #include "verify/verify.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <bitset>
 #include <cstring>
@@ -969,67 +970,80 @@ private:
   std::vector<bool> m_blocks; // by offset / 64: some string with a "._" lies there
 };
 
-// The first four bytes of a name as a number, for comparing four at a time.
-constexpr uint32_t word_of(const char (&text)[5]) {
+// The names read_symtab_facts looks for, each as a prefix of the names it takes: the
+// hazard functions (get* for NSS's, iconv_open, initgroups, dlopen, dlmopen: the lists of
+// glibc_hazards.cpp) and the others visit() compares.
+constexpr std::string_view k_fact_names[] = {
+    "get",     "iconv_open",     "initgroups",     "dlopen",
+    "dlmopen", "runtime.text",   "runtime.etext",  "x_cgo_thread_start",
+    "_cgo_",   "__nptl_version", "__libc_version", "__gxx_personality_v0"};
+static_assert(std::size(k_fact_names) <= 16, "FactSlot::names has a bit per name");
+
+constexpr uint32_t k_three_bytes =
+    std::endian::native == std::endian::little ? 0x00ffffff : 0xffffff00;
+
+// Three bytes as the first three of a word read from memory, the fourth zero.
+constexpr uint32_t three_bytes_of(std::string_view text) {
   uint32_t word = 0;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 3; ++i) {
     int shift = std::endian::native == std::endian::little ? 8 * i : 8 * (3 - i);
     word |= uint32_t{static_cast<unsigned char>(text[i])} << shift;
   }
   return word;
 }
 
-// Whether a name whose first four bytes are `word` may pass may_be_fact_name(): a test
-// with no branch. The switch on the first byte there jumped a different way for almost
-// every name of a Go program (runtime., crypto/, net/, go:, _...), each time mispredicted.
-bool may_start_fact_name(uint32_t word) {
-  struct Prefix {
-    uint32_t word, mask;
-  };
-  constexpr uint32_t all = ~uint32_t{0};
-  constexpr uint32_t three = std::endian::native == std::endian::little ? 0x00ffffff : 0xffffff00;
-  constexpr Prefix prefixes[] = {
-      {word_of("get_") & three, three}, {word_of("icon"), all}, {word_of("init"), all},
-      {word_of("dlop"), all},           {word_of("dlmo"), all}, {word_of("runt"), all},
-      {word_of("x_cg"), all},           {word_of("_cgo"), all}, {word_of("__np"), all},
-      {word_of("__li"), all},           {word_of("__gx"), all}};
-  unsigned hits = 0;
-  for (const Prefix &prefix : prefixes) {
-    hits |= static_cast<unsigned>((word & prefix.mask) == prefix.word);
+// k_fact_names by their first three bytes, in a table of 64 slots by a multiplicative hash
+// of those bytes: whether a name may be one takes a multiplication, a load and a compare.
+// (A switch on the first byte jumped a different way for almost every name of a Go
+// program: runtime., crypto/, net/, go:, _...; eleven compares of the first bytes cost
+// more than the rest of the walk.)
+struct FactSlot {
+  static constexpr uint32_t k_none = ~uint32_t{0}; // no three bytes masked from a word
+  uint32_t three = k_none;
+  uint16_t names = 0; // bit i: k_fact_names[i] starts with `three`
+};
+struct FactTable {
+  uint32_t multiplier = 0;
+  std::array<FactSlot, 64> slots{};
+  constexpr unsigned slot_of(uint32_t three) const { return (three * multiplier) >> 26; }
+};
+
+// The first odd multiplier from the golden ratio's that gives each three bytes a slot.
+constexpr FactTable make_fact_table() {
+  for (FactTable table{0x9e3779b1u, {}};; table.multiplier += 2) {
+    table.slots.fill({});
+    bool distinct = true;
+    for (size_t i = 0; i < std::size(k_fact_names); ++i) {
+      uint32_t three = three_bytes_of(k_fact_names[i]);
+      FactSlot &slot = table.slots[table.slot_of(three)];
+      distinct &= slot.three == FactSlot::k_none || slot.three == three;
+      slot.three = three;
+      slot.names = static_cast<uint16_t>(slot.names | 1u << i);
+    }
+    if (distinct) {
+      return table;
+    }
   }
-  return hits != 0;
+}
+constexpr FactTable k_fact_table = make_fact_table();
+constexpr uint16_t k_all_fact_names = (1u << std::size(k_fact_names)) - 1;
+
+// Whether the NUL-terminated `name` starts with one of the k_fact_names in `names`.
+bool starts_with_fact_name(const char *name, uint16_t names) {
+  for (; names != 0; names &= static_cast<uint16_t>(names - 1)) {
+    std::string_view fact = k_fact_names[std::countr_zero(names)];
+    if (std::strncmp(name, fact.data(), fact.size()) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
-// Whether a .symtab name may be one read_symtab_facts looks for, from its first bytes:
-// the hazard functions (get*, iconv_open, initgroups, dlopen, dlmopen: glibc_hazards.cpp's
-// lists) and the other names it compares all start so. The comparisons stop at the
-// name's NUL, and most names fail on their first byte.
-bool may_be_fact_name(const char *name) {
-  auto starts = [name](std::string_view prefix) {
-    for (size_t i = 0; i < prefix.size(); ++i) {
-      if (name[i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  };
-  switch (name[0]) {
-  case 'g':
-    return starts("get");
-  case 'i':
-    return starts("iconv_open") || starts("initgroups");
-  case 'd':
-    return starts("dlopen") || starts("dlmopen");
-  case 'r':
-    return starts("runtime.text") || starts("runtime.etext");
-  case 'x':
-    return starts("x_cgo_thread_start");
-  case '_':
-    return starts("_cgo_") || starts("__nptl_version") || starts("__libc_version") ||
-           starts("__gxx_personality_v0");
-  default:
-    return false;
-  }
+// The same, for a name whose first four bytes are `word`: most names stop at the table.
+bool starts_with_fact_name(uint32_t word, const char *name) {
+  uint32_t three = word & k_three_bytes;
+  const FactSlot &slot = k_fact_table.slots[k_fact_table.slot_of(three)];
+  return slot.three == three && starts_with_fact_name(name, slot.names);
 }
 
 // One pass over .symtab. A Go program has tens of thousands of symbols and a few dozen
@@ -1087,13 +1101,15 @@ llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> 
             return symbol.getName(names).takeError(); // past the table: the file is malformed
           }
           const char *name = names.data() + symbol.st_name;
-          bool fact = true;
+          bool fact;
           if (symbol.st_name + 4 <= names.size()) {
             uint32_t word;
             std::memcpy(&word, name, sizeof word);
-            fact = may_start_fact_name(word);
+            fact = starts_with_fact_name(word, name);
+          } else {
+            fact = starts_with_fact_name(name, k_all_fact_names);
           }
-          if ((fact && may_be_fact_name(name)) || dot_underscores.in(symbol.st_name)) {
+          if (fact || dot_underscores.in(symbol.st_name)) {
             visit(symbol, llvm::StringRef(name));
           }
         }

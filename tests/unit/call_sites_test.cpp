@@ -77,12 +77,18 @@ std::vector<CallSite> x86_reference(const std::string &code, uint64_t address,
 }
 
 TEST_CASE("find_call_sites: x86, the vector scan finds what a byte-by-byte scan finds") {
-  // Code of every length around the vector widths, at addresses where the low 32 bits of
-  // an offset wrap, dense with E8/E9, with calls planted to each target, to the addresses
-  // 2^32 away from them (equal in the low 32 bits, not a target) and just beside them.
+  // Code of every length around the vector widths, and longer than 64 KiB (where the
+  // scan's 16-bit offsets wrap), at addresses where the low 32 bits of an offset wrap,
+  // dense with E8/E9, with calls planted to each target, to the addresses 2^16 and 2^32
+  // away from them (equal in the low 16 or 32 bits, not a target) and just beside them.
   std::mt19937_64 random(42);
+  std::vector<size_t> sizes;
+  for (size_t size = 0; size < 300; size += size < 80 ? 1 : 37) {
+    sizes.push_back(size);
+  }
+  sizes.insert(sizes.end(), {65536 + 3, 200'003});
   for (uint64_t address : {uint64_t{0x401000}, uint64_t{0xfffffff0}, uint64_t{0x7ffffffffff0}}) {
-    for (size_t size = 0; size < 300; size += size < 80 ? 1 : 37) {
+    for (size_t size : sizes) {
       std::string code(size, '\0');
       for (char &byte : code) {
         byte = static_cast<char>(random() % 4 == 0 ? 0xe8 + random() % 2 : random());
@@ -92,9 +98,9 @@ TEST_CASE("find_call_sites: x86, the vector scan finds what a byte-by-byte scan 
                                                : std::vector<uint64_t>{address + 0x100, address + 0x250};
       for (size_t plant = 0; size >= 5 && plant < size / 8 + 1; ++plant) {
         size_t at = random() % (size - 4);
-        // A target, or one 2^32 away (equal in the low 32 bits), or a near miss.
-        uint64_t miss[] = {0, 0, 1ull << 32, 0x30};
-        uint64_t target = targets[random() % targets.size()] + miss[random() % 4];
+        // A target, or one 2^16 or 2^32 away (equal in the low bits), or a near miss.
+        uint64_t miss[] = {0, 0, 1ull << 16, 1ull << 32, 0x30};
+        uint64_t target = targets[random() % targets.size()] + miss[random() % 5];
         code[at] = static_cast<char>(0xe8 + random() % 2);
         auto rel = static_cast<int32_t>(target - (address + at + 5));
         std::memcpy(&code[at + 1], &rel, 4);
