@@ -389,22 +389,32 @@ llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFil
   return versions;
 }
 
+// The index of the first undefined symbol at or after `index`, or symbols.size(). A
+// library defines tens of thousands of symbols: a loop of its own skips them with its
+// state in registers.
+template <class ELFT>
+size_t next_undefined(typename ELFT::SymRange symbols, size_t index) {
+  while (index < symbols.size() && symbols[index].st_shndx != SHN_UNDEF) {
+    ++index;
+  }
+  return index;
+}
+
 // A summary of `symbols` from entry 1 on: the undefined ones counted, and the first to
 // need each version listed without a name. A library defines tens of thousands of
-// symbols, so this loop keeps its state in locals. Returns where it stopped: the end, or
-// an undefined symbol whose name lies outside the table, which a full read reports.
+// symbols, so this loop keeps its state in locals, and is not inlined: inside inspect()
+// GCC kept its index in memory, a store and a load per symbol. Returns where it stopped:
+// the end, or an undefined symbol whose name lies outside the table, which a full read
+// reports.
 template <class ELFT>
-size_t count_undefined(typename ELFT::SymRange symbols, size_t names_size,
-                       llvm::ArrayRef<typename ELFT::Versym> versyms,
-                       const VersionNeedTable &needs, std::bitset<VERSYM_VERSION + 1> &listed,
-                       Verdict &verdict) {
+__attribute__((noinline)) size_t
+count_undefined(typename ELFT::SymRange symbols, size_t names_size,
+                llvm::ArrayRef<typename ELFT::Versym> versyms, const VersionNeedTable &needs,
+                std::bitset<VERSYM_VERSION + 1> &listed, Verdict &verdict) {
   size_t undefined = 0;
-  size_t index = 1;
-  for (; index < symbols.size(); ++index) {
+  size_t index = next_undefined<ELFT>(symbols, 1);
+  for (; index < symbols.size(); index = next_undefined<ELFT>(symbols, index + 1)) {
     const typename ELFT::Sym &symbol = symbols[index];
-    if (!symbol.isUndefined()) {
-      continue;
-    }
     if (symbol.st_name >= names_size) {
       break;
     }
@@ -446,11 +456,9 @@ llvm::Error read_undefined_symbols(const llvm::object::ELFFile<ELFT> &elf,
           index = count_undefined<ELFT>(symbols, names.size(), versions->versyms,
                                         versions->needs, listed, verdict);
         }
-        for (; index < symbols.size(); ++index) {
+        for (index = next_undefined<ELFT>(symbols, index); index < symbols.size();
+             index = next_undefined<ELFT>(symbols, index + 1)) {
           const typename ELFT::Sym &symbol = symbols[index];
-          if (!symbol.isUndefined()) {
-            continue;
-          }
           bool has_version = index < versions->versyms.size();
           unsigned version = has_version ? versions->versyms[index].vs_index : 0;
           const VersionNeed *need = has_version ? versions->needs.find(version) : nullptr;
@@ -1028,11 +1036,19 @@ constexpr FactTable make_fact_table() {
 constexpr FactTable k_fact_table = make_fact_table();
 constexpr uint16_t k_all_fact_names = (1u << std::size(k_fact_names)) - 1;
 
-// Whether the NUL-terminated `name` starts with one of the k_fact_names in `names`.
+// Whether the NUL-terminated `name` starts with one of the k_fact_names in `names`. (A
+// loop of its own: the names are short, and a call to strncmp cost more than comparing.)
 bool starts_with_fact_name(const char *name, uint16_t names) {
+  auto starts_with = [name](std::string_view fact) {
+    for (size_t i = 0; i < fact.size(); ++i) {
+      if (name[i] != fact[i]) {
+        return false; // at the latest at the name's NUL
+      }
+    }
+    return true;
+  };
   for (; names != 0; names &= static_cast<uint16_t>(names - 1)) {
-    std::string_view fact = k_fact_names[std::countr_zero(names)];
-    if (std::strncmp(name, fact.data(), fact.size()) == 0) {
+    if (starts_with(k_fact_names[std::countr_zero(names)])) {
       return true;
     }
   }
