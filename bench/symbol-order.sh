@@ -4,9 +4,9 @@
 #
 #   bash bench/symbol-order.sh PORTABLE_LD OUT
 #
-# Why: scattered over 5.6 MB of code, the ~700 functions of a start-up and a check touched
-# 57 different 64 KiB windows of it, each a page fault; laid out together, a few. Measured
-# in docs/architecture.md (symbol-order.txt, under src/cli).
+# Why: scattered over 5.6 MB of machine code, the ~700 functions of a start-up and a check
+# touched 57 different 64 KiB windows of it, each a page fault; laid out together, 13.
+# Measured in docs/architecture.md (symbol-order.txt, under src/cli).
 #
 # How: each invocation below runs once under valgrind's callgrind, which names every
 # function that ran (mangled). The list is in groups, each sorted by name so that a new

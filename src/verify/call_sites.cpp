@@ -51,13 +51,15 @@ public:
     }
   }
 
-  void run() {
+  void run(X86Vectors vectors) {
     if (m_size < 5) {
       return;
     }
     size_t done = 0;
 #if defined(__SSE2__)
-    done = has_avx2() ? scan_avx2() : scan_sse2();
+    done = vectors == X86Vectors::Widest && has_avx2() ? scan_avx2() : scan_sse2();
+#else
+    (void)vectors;
 #endif
     for (size_t offset = done; offset + 5 <= m_size; ++offset) {
       check(offset);
@@ -180,14 +182,15 @@ void find_aarch64(std::string_view code, uint64_t address, std::span<const uint6
 } // namespace
 
 std::vector<CallSite> find_call_sites(CallEncoding encoding, std::string_view code,
-                                      uint64_t address, std::span<const uint64_t> targets) {
+                                      uint64_t address, std::span<const uint64_t> targets,
+                                      X86Vectors vectors) {
   std::vector<CallSite> sites;
   if (targets.empty()) {
     return sites;
   }
   switch (encoding) {
   case CallEncoding::X86:
-    X86Scan(code, address, targets, sites).run();
+    X86Scan(code, address, targets, sites).run(vectors);
     break;
   case CallEncoding::AArch64:
     find_aarch64(code, address, targets, sites);

@@ -24,10 +24,15 @@ struct CallSite {
   uint64_t target;
 };
 
+// The x86 scan's vector loop: the widest this CPU has (AVX2, else SSE2), or SSE2 where
+// both could run, so that the unit tests run each on a machine with AVX2.
+enum class X86Vectors { Widest, Sse2 };
+
 // Every direct call or jump in `code` (loaded at `address`) whose target is one of
 // `targets`. A byte pattern that is not an instruction can match by chance; the chance
 // that it also hits one of a few given addresses is about 2^-32 per byte.
 std::vector<CallSite> find_call_sites(CallEncoding encoding, std::string_view code,
-                                      uint64_t address, std::span<const uint64_t> targets);
+                                      uint64_t address, std::span<const uint64_t> targets,
+                                      X86Vectors vectors = X86Vectors::Widest);
 
 } // namespace portable_ld

@@ -107,12 +107,17 @@ TEST_CASE("find_call_sites: x86, the vector scan finds what a byte-by-byte scan 
       }
       CAPTURE(address);
       CAPTURE(size);
-      std::vector<CallSite> found = find_call_sites(CallEncoding::X86, code, address, targets);
       std::vector<CallSite> wanted = x86_reference(code, address, targets);
-      REQUIRE(found.size() == wanted.size());
-      for (size_t i = 0; i < found.size(); ++i) {
-        CHECK(found[i].address == wanted[i].address);
-        CHECK(found[i].target == wanted[i].target);
+      // The widest vector loop this CPU has, and SSE2, which it would not take otherwise.
+      for (X86Vectors vectors : {X86Vectors::Widest, X86Vectors::Sse2}) {
+        CAPTURE(static_cast<int>(vectors));
+        std::vector<CallSite> found =
+            find_call_sites(CallEncoding::X86, code, address, targets, vectors);
+        REQUIRE(found.size() == wanted.size());
+        for (size_t i = 0; i < found.size(); ++i) {
+          CHECK(found[i].address == wanted[i].address);
+          CHECK(found[i].target == wanted[i].target);
+        }
       }
     }
   }
