@@ -394,7 +394,7 @@ llvm::Expected<VersionNeeds<ELFT>> read_version_needs(const llvm::object::ELFFil
 // state in registers.
 template <class ELFT>
 size_t next_undefined(typename ELFT::SymRange symbols, size_t index) {
-  while (index < symbols.size() && symbols[index].st_shndx != SHN_UNDEF) {
+  while (index < symbols.size() && !symbols[index].isUndefined()) {
     ++index;
   }
   return index;
