@@ -11,15 +11,19 @@ namespace {
 
 // Whole pages, committed at once: files of one size class read their parts at different
 // offsets, and a page fault for each new page cost more than the reads. (Where the kernel
-// cannot populate, before Linux 5.14, the pages come as they are touched.)
-char *map_chunk(size_t capacity) {
-  void *data = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                      -1, 0);
+// cannot populate, before Linux 5.14, the pages come as they are touched.) A sparse chunk
+// is only reserved: of a file of megabytes a verdict reads a few pages, most of them
+// near its start, where the files before it left pages already made.
+char *map_chunk(size_t capacity, bool sparse) {
+  void *data = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | (sparse ? MAP_NORESERVE : 0), -1, 0);
   if (data == MAP_FAILED) {
     return nullptr;
   }
 #ifdef MADV_POPULATE_WRITE
-  ::madvise(data, capacity, MADV_POPULATE_WRITE);
+  if (!sparse) {
+    ::madvise(data, capacity, MADV_POPULATE_WRITE);
+  }
 #endif
   return static_cast<char *>(data);
 }
@@ -50,28 +54,32 @@ BufferPool::~BufferPool() {
 }
 
 std::unique_ptr<llvm::WritableMemoryBuffer> BufferPool::get(size_t size, llvm::StringRef name) {
-  if (size > k_largest) {
+  if (size > k_largest_sparse) {
     return nullptr;
   }
+  bool sparse = size > k_largest;
+  // Sparse chunks are all of one size, so any holds a file above k_largest.
+  size_t capacity = sparse ? k_largest_sparse : std::bit_ceil(std::max<size_t>(size, 64 * 1024));
   Chunk chunk;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     // The smallest that holds it: chunks go by powers of two, so most sizes find one.
     auto best = m_free.end();
     for (auto it = m_free.begin(); it != m_free.end(); ++it) {
-      if (it->capacity >= size && (best == m_free.end() || it->capacity < best->capacity)) {
+      if (it->sparse() == sparse && it->capacity >= size &&
+          (best == m_free.end() || it->capacity < best->capacity)) {
         best = it;
       }
     }
     if (best != m_free.end()) {
       chunk = *best;
-      m_kept -= chunk.capacity;
+      m_kept -= chunk.sparse() ? 0 : chunk.capacity;
       m_free.erase(best);
     }
   }
   if (!chunk.data) {
-    chunk.capacity = std::bit_ceil(std::max<size_t>(size, 64 * 1024));
-    if (chunk.capacity < size || !(chunk.data = map_chunk(chunk.capacity))) {
+    chunk.capacity = capacity;
+    if (!(chunk.data = map_chunk(chunk.capacity, chunk.sparse()))) {
       return nullptr;
     }
   }
@@ -79,7 +87,12 @@ std::unique_ptr<llvm::WritableMemoryBuffer> BufferPool::get(size_t size, llvm::S
 }
 
 void BufferPool::put(Chunk chunk) {
-  {
+  if (chunk.sparse() && ++chunk.uses < k_sparse_uses) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_free.push_back(chunk);
+    return;
+  }
+  if (!chunk.sparse()) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_kept + chunk.capacity <= k_kept_bytes) {
       m_free.push_back(chunk);

@@ -29,7 +29,9 @@ bool is_go_section(llvm::StringRef name) {
          name == ".gosymtab" || name == ".data.rel.ro.gosymtab" || name == ".note.go.buildid";
 }
 
-// The buffer and what of it has been read.
+// The buffer and what of it has been read: at most BufferPool::k_largest bytes, all a
+// sparse buffer may take. A file whose tables are larger is mapped instead: node's 7 MB
+// of them cost 1.3 ms mapped, 6 ms copied into pages made for them.
 class Parts {
 public:
   Parts(const RegularFile &file, llvm::WritableMemoryBuffer &buffer)
@@ -48,10 +50,14 @@ public:
   }
 
   // [begin, end) holds the file's bytes already.
-  void mark_read(uint64_t begin, uint64_t end) { m_read.push_back({begin, end}); }
+  void mark_read(uint64_t begin, uint64_t end) {
+    m_read.push_back({begin, end});
+    m_read_bytes += end - begin;
+  }
 
-  // Reads what was asked for and is not read yet, near parts as one.
-  llvm::Error read() {
+  // Reads what was asked for and is not read yet, near parts as one; false, reading
+  // nothing, when that would pass the limit.
+  llvm::Expected<bool> read() {
     std::sort(m_wanted.begin(), m_wanted.end());
     std::vector<std::pair<uint64_t, uint64_t>> merged;
     for (auto [begin, end] : m_wanted) {
@@ -62,17 +68,22 @@ public:
       }
     }
     m_wanted.clear();
+    std::erase_if(merged, [this](auto range) { return is_read(range.first, range.second); });
+    uint64_t bytes = m_read_bytes;
     for (auto [begin, end] : merged) {
-      if (is_read(begin, end)) {
-        continue;
-      }
+      bytes += end - begin;
+    }
+    if (bytes > BufferPool::k_largest) {
+      return false;
+    }
+    for (auto [begin, end] : merged) {
       if (llvm::Error error =
               m_file.read_at(begin, end - begin, m_buffer.getBufferStart() + begin)) {
         return error;
       }
-      m_read.push_back({begin, end});
+      mark_read(begin, end);
     }
-    return llvm::Error::success();
+    return true;
   }
 
 private:
@@ -85,6 +96,7 @@ private:
   const RegularFile &m_file;
   llvm::WritableMemoryBuffer &m_buffer;
   std::vector<std::pair<uint64_t, uint64_t>> m_wanted, m_read;
+  uint64_t m_read_bytes = 0;
 };
 
 // After the first read: true when the parts suffice, and every part is read.
@@ -110,8 +122,8 @@ llvm::Expected<bool> read_parts(Parts &parts, llvm::StringRef bytes) {
       !parts.want(header.e_shoff, uint64_t{header.e_shnum} * sizeof(Shdr))) {
     return false;
   }
-  if (llvm::Error error = parts.read()) {
-    return error;
+  if (llvm::Expected<bool> read = parts.read(); !read || !*read) {
+    return read;
   }
   auto program_headers = elf.program_headers();
   auto sections = elf.sections();
@@ -161,8 +173,8 @@ llvm::Expected<bool> read_parts(Parts &parts, llvm::StringRef bytes) {
       break;
     }
   }
-  if (llvm::Error error = parts.read()) {
-    return error;
+  if (llvm::Expected<bool> read = parts.read(); !read || !*read) {
+    return read;
   }
   auto names = elf.getSectionStringTable(*sections);
   if (!names) {
@@ -203,8 +215,8 @@ llvm::Expected<bool> read_parts(Parts &parts, llvm::StringRef bytes) {
       return false;
     }
   }
-  if (llvm::Error error = parts.read()) {
-    return error;
+  if (llvm::Expected<bool> read = parts.read(); !read || !*read) {
+    return read;
   }
   return true;
 }
@@ -235,7 +247,7 @@ bool may_be_dynamic_image(llvm::StringRef head) {
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 read_dynamic_elf_parts(const RegularFile &file, const std::string &path, BufferPool &pool) {
-  if (file.size() < k_parts_threshold || file.size() > BufferPool::k_largest) {
+  if (file.size() < k_parts_threshold || file.size() > BufferPool::k_largest_sparse) {
     return nullptr;
   }
   // The first read goes to the stack: a static image is told by its program headers

@@ -12,9 +12,12 @@
 
 #include "unit_test.h"
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "llvm/Object/ELF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -51,12 +54,39 @@ std::vector<std::string> files_in(const std::vector<std::string> &directories, s
   return files;
 }
 
+// The paths and bytes of the first `count` programs of /usr/bin that are read in parts.
+std::vector<std::pair<std::string, std::string>> programs_read_in_parts(size_t count) {
+  auto pool = BufferPool::create();
+  std::vector<std::pair<std::string, std::string>> programs;
+  for (const std::string &path : files_in({"/usr/bin"}, 400)) {
+    llvm::Expected<RegularFile> file = RegularFile::open(path);
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      continue;
+    }
+    auto parts = read_dynamic_elf_parts(*file, path, *pool);
+    if (!parts || !*parts) {
+      if (!parts) {
+        llvm::consumeError(parts.takeError());
+      }
+      continue;
+    }
+    std::string bytes((*parts)->getBufferSize(), '\0');
+    REQUIRE(!file->read_at(0, bytes.size(), bytes.data()));
+    programs.emplace_back(path, std::move(bytes));
+    if (programs.size() == count) {
+      break;
+    }
+  }
+  return programs;
+}
+
 TEST_CASE("a verdict from the parts equals the verdict from the whole file") {
   std::vector<std::string> files =
       files_in({"/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"},
                3000);
   auto pool = BufferPool::create();
-  size_t in_parts = 0;
+  size_t in_parts = 0, sparse = 0;
   for (const std::string &path : files) {
     CAPTURE(path);
     llvm::Expected<RegularFile> file = RegularFile::open(path);
@@ -70,38 +100,27 @@ TEST_CASE("a verdict from the parts equals the verdict from the whole file") {
       llvm::consumeError(parts.takeError());
     } else if (*parts) {
       ++in_parts;
+      sparse += (*parts)->getBufferSize() > BufferPool::k_largest;
     }
     CHECK(describe(path, SymbolDetail::Full, pool.get()) ==
           describe(path, SymbolDetail::Full, nullptr));
     CHECK(describe(path, SymbolDetail::Summary, pool.get()) ==
           describe(path, SymbolDetail::Summary, nullptr));
   }
-  // Every Debian system has dozens of dynamically linked programs of this size.
+  // Every Debian system has dozens of dynamically linked programs of this size, and
+  // libraries of megabytes whose tables are small (libc.so.6, libstdc++.so.6).
   CHECK(in_parts >= 50);
+  CHECK(sparse >= 10);
 }
 
 // The file minus its end, and the file with its section headers moved past its end.
 TEST_CASE("a truncated program gets the error the whole file gets") {
-  std::vector<std::string> files = files_in({"/usr/bin"}, 400);
   auto pool = BufferPool::create();
   llvm::SmallString<128> directory;
   REQUIRE(!llvm::sys::fs::createUniqueDirectory("elf-parts", directory));
-  size_t tried = 0;
-  for (const std::string &path : files) {
-    llvm::Expected<RegularFile> file = RegularFile::open(path);
-    if (!file) {
-      llvm::consumeError(file.takeError());
-      continue;
-    }
-    auto parts = read_dynamic_elf_parts(*file, path, *pool);
-    if (!parts || !*parts) {
-      if (!parts) {
-        llvm::consumeError(parts.takeError());
-      }
-      continue;
-    }
-    std::string bytes((*parts)->getBufferStart(), (*parts)->getBufferSize());
-    REQUIRE(!file->read_at(0, bytes.size(), bytes.data()));
+  auto programs = programs_read_in_parts(20);
+  CHECK(programs.size() == 20);
+  for (const auto &[path, bytes] : programs) {
     for (size_t keep : {bytes.size() - 1, bytes.size() - 64, bytes.size() / 2, size_t{20000}}) {
       std::string cut = (directory + "/cut").str();
       REQUIRE(!write_whole_file(cut, std::string_view(bytes).substr(0, keep)));
@@ -110,11 +129,43 @@ TEST_CASE("a truncated program gets the error the whole file gets") {
       CHECK(describe(cut, SymbolDetail::Full, pool.get()) ==
             describe(cut, SymbolDetail::Full, nullptr));
     }
-    if (++tried == 20) {
-      break;
-    }
   }
-  CHECK(tried == 20);
+  llvm::sys::fs::remove_directories(directory);
+}
+
+// A note of 1.5 MiB: parts above BufferPool::k_largest are not read, the file is mapped
+// (its verdict is the whole file's), so that a sparse buffer holds no more than that.
+TEST_CASE("a file whose parts pass the limit is read whole") {
+  auto pool = BufferPool::create();
+  llvm::SmallString<128> directory;
+  REQUIRE(!llvm::sys::fs::createUniqueDirectory("elf-parts", directory));
+  auto programs = programs_read_in_parts(1);
+  REQUIRE(programs.size() == 1);
+  std::string bytes = programs.front().second;
+  auto elf = llvm::object::ELF64LEFile::create(bytes);
+  REQUIRE(elf);
+  auto sections = elf->sections();
+  REQUIRE(sections);
+  auto note = std::find_if(sections->begin(), sections->end(), [](const auto &section) {
+    return section.sh_type == llvm::ELF::SHT_NOTE;
+  });
+  REQUIRE(note != sections->end());
+  size_t index = note - sections->begin();
+  llvm::object::ELF64LE::Shdr grown = *note;
+  grown.sh_offset = bytes.size();
+  grown.sh_size = BufferPool::k_largest * 3 / 2;
+  size_t header = elf->getHeader().e_shoff + index * sizeof grown;
+  std::memcpy(bytes.data() + header, &grown, sizeof grown);
+  bytes.append(grown.sh_size, '\0');
+  std::string path = (directory + "/grown").str();
+  REQUIRE(!write_whole_file(path, bytes));
+  llvm::Expected<RegularFile> file = RegularFile::open(path);
+  REQUIRE(file);
+  auto parts = read_dynamic_elf_parts(*file, path, *pool);
+  REQUIRE(parts);
+  CHECK(!*parts);
+  CHECK(describe(path, SymbolDetail::Full, pool.get()) ==
+        describe(path, SymbolDetail::Full, nullptr));
   llvm::sys::fs::remove_directories(directory);
 }
 
