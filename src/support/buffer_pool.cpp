@@ -12,8 +12,7 @@ namespace {
 // Whole pages, committed at once: files of one size class read their parts at different
 // offsets, and a page fault for each new page cost more than the reads. (Where the kernel
 // cannot populate, before Linux 5.14, the pages come as they are touched.) A sparse chunk
-// is only reserved: of a file of megabytes a verdict reads a few pages, most of them
-// near its start, where the files before it left pages already made.
+// is only reserved: of a file of megabytes a verdict reads a few pages.
 char *map_chunk(size_t capacity, bool sparse) {
   void *data = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | (sparse ? MAP_NORESERVE : 0), -1, 0);
@@ -30,22 +29,11 @@ char *map_chunk(size_t capacity, bool sparse) {
 
 } // namespace
 
-class BufferPool::Buffer final : public llvm::WritableMemoryBuffer {
-public:
-  Buffer(std::shared_ptr<BufferPool> pool, Chunk chunk, size_t size, llvm::StringRef name)
-      : m_pool(std::move(pool)), m_chunk(chunk), m_name(name.str()) {
-    init(chunk.data, chunk.data + size, /*RequiresNullTerminator=*/false);
-  }
-  ~Buffer() override { m_pool->put(m_chunk); }
-  llvm::StringRef getBufferIdentifier() const override { return m_name; }
-  // Not a mapping of the file: nothing to unmap, and no SIGBUS if it shrinks.
-  BufferKind getBufferKind() const override { return MemoryBuffer_Malloc; }
-
-private:
-  std::shared_ptr<BufferPool> m_pool;
-  Chunk m_chunk;
-  std::string m_name;
-};
+BufferPool::Buffer::Buffer(std::shared_ptr<BufferPool> pool, Chunk chunk, size_t size,
+                           llvm::StringRef name)
+    : m_pool(std::move(pool)), m_chunk(chunk), m_name(name.str()) {
+  init(chunk.data, chunk.data + size, /*RequiresNullTerminator=*/false);
+}
 
 BufferPool::~BufferPool() {
   for (const Chunk &chunk : m_free) {
@@ -53,7 +41,7 @@ BufferPool::~BufferPool() {
   }
 }
 
-std::unique_ptr<llvm::WritableMemoryBuffer> BufferPool::get(size_t size, llvm::StringRef name) {
+std::unique_ptr<BufferPool::Buffer> BufferPool::get(size_t size, llvm::StringRef name) {
   if (size > k_largest_sparse) {
     return nullptr;
   }
@@ -75,11 +63,17 @@ std::unique_ptr<llvm::WritableMemoryBuffer> BufferPool::get(size_t size, llvm::S
       chunk = *best;
       m_kept -= chunk.sparse() ? 0 : chunk.capacity;
       m_free.erase(best);
+    } else if (sparse && m_sparse == k_sparse_buffers) {
+      return nullptr; // each holds a verdict's file, or is being read into
+    } else {
+      m_sparse += sparse;
     }
   }
   if (!chunk.data) {
     chunk.capacity = capacity;
-    if (!(chunk.data = map_chunk(chunk.capacity, chunk.sparse()))) {
+    if (!(chunk.data = map_chunk(capacity, sparse))) {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_sparse -= sparse;
       return nullptr;
     }
   }
@@ -87,18 +81,14 @@ std::unique_ptr<llvm::WritableMemoryBuffer> BufferPool::get(size_t size, llvm::S
 }
 
 void BufferPool::put(Chunk chunk) {
-  if (chunk.sparse() && ++chunk.uses < k_sparse_uses) {
+  {
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_free.push_back(chunk);
-    return;
-  }
-  if (!chunk.sparse()) {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (m_kept + chunk.capacity <= k_kept_bytes) {
+    if (chunk.sparse() ? chunk.written <= k_kept_bytes : m_kept + chunk.capacity <= k_kept_bytes) {
       m_free.push_back(chunk);
-      m_kept += chunk.capacity;
+      m_kept += chunk.sparse() ? 0 : chunk.capacity;
       return;
     }
+    m_sparse -= chunk.sparse();
   }
   ::munmap(chunk.data, chunk.capacity);
 }

@@ -8,6 +8,8 @@
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELF.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Process.h"
 
 namespace portable_ld {
 
@@ -29,13 +31,14 @@ bool is_go_section(llvm::StringRef name) {
          name == ".gosymtab" || name == ".data.rel.ro.gosymtab" || name == ".note.go.buildid";
 }
 
-// The buffer and what of it has been read: at most BufferPool::k_largest bytes, all a
-// sparse buffer may take. A file whose tables are larger is mapped instead: node's 7 MB
-// of them cost 1.3 ms mapped, 6 ms copied into pages made for them.
+// The buffer and what of it has been read: parts on at most BufferPool::k_largest bytes
+// of pages, which bounds what a file makes of a sparse buffer. A file whose tables are
+// larger is mapped instead: node's 7 MB of them cost 1.3 ms mapped, 6 ms copied into
+// pages made for them.
 class Parts {
 public:
-  Parts(const RegularFile &file, llvm::WritableMemoryBuffer &buffer)
-      : m_file(file), m_buffer(buffer) {}
+  Parts(const RegularFile &file, BufferPool::Buffer &buffer)
+      : m_file(file), m_buffer(buffer), m_page(llvm::sys::Process::getPageSizeEstimate()) {}
 
   // Asks for [offset, offset + size); false when it lies outside the file.
   bool want(uint64_t offset, uint64_t size) {
@@ -49,10 +52,11 @@ public:
     return true;
   }
 
-  // [begin, end) holds the file's bytes already.
+  // [begin, end) holds the file's bytes already: they are written into the buffer.
   void mark_read(uint64_t begin, uint64_t end) {
     m_read.push_back({begin, end});
-    m_read_bytes += end - begin;
+    m_page_bytes += page_bytes(begin, end);
+    m_buffer.wrote(page_bytes(begin, end));
   }
 
   // Reads what was asked for and is not read yet, near parts as one; false, reading
@@ -69,9 +73,9 @@ public:
     }
     m_wanted.clear();
     std::erase_if(merged, [this](auto range) { return is_read(range.first, range.second); });
-    uint64_t bytes = m_read_bytes;
+    uint64_t bytes = m_page_bytes;
     for (auto [begin, end] : merged) {
-      bytes += end - begin;
+      bytes += page_bytes(begin, end);
     }
     if (bytes > BufferPool::k_largest) {
       return false;
@@ -87,6 +91,10 @@ public:
   }
 
 private:
+  // The bytes of the pages that [begin, end) lies on.
+  uint64_t page_bytes(uint64_t begin, uint64_t end) const {
+    return llvm::alignTo(end, m_page) - llvm::alignDown(begin, m_page);
+  }
   bool is_read(uint64_t begin, uint64_t end) const {
     return std::any_of(m_read.begin(), m_read.end(), [&](const auto &range) {
       return range.first <= begin && end <= range.second;
@@ -94,9 +102,10 @@ private:
   }
 
   const RegularFile &m_file;
-  llvm::WritableMemoryBuffer &m_buffer;
+  BufferPool::Buffer &m_buffer;
+  const uint64_t m_page;
   std::vector<std::pair<uint64_t, uint64_t>> m_wanted, m_read;
-  uint64_t m_read_bytes = 0;
+  uint64_t m_page_bytes = 0;
 };
 
 // After the first read: true when the parts suffice, and every part is read.
@@ -284,7 +293,7 @@ read_dynamic_elf_parts(const RegularFile &file, const std::string &path, BufferP
     return may_be_dynamic ? llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>(nullptr)
                           : may_be_dynamic.takeError();
   }
-  std::unique_ptr<llvm::WritableMemoryBuffer> buffer = pool.get(file.size(), path);
+  std::unique_ptr<BufferPool::Buffer> buffer = pool.get(file.size(), path);
   if (!buffer) {
     return nullptr;
   }

@@ -133,39 +133,46 @@ TEST_CASE("a truncated program gets the error the whole file gets") {
   llvm::sys::fs::remove_directories(directory);
 }
 
-// A note of 1.5 MiB: parts above BufferPool::k_largest are not read, the file is mapped
-// (its verdict is the whole file's), so that a sparse buffer holds no more than that.
+// A program of over 1 MiB whose note grows: with a note of 64 KiB it is read in parts,
+// into a sparse buffer; with 1.5 MiB its parts pass BufferPool::k_largest and it is
+// read whole (so that a file makes no more than that of a sparse buffer). Its verdict
+// is the whole file's either way.
 TEST_CASE("a file whose parts pass the limit is read whole") {
   auto pool = BufferPool::create();
   llvm::SmallString<128> directory;
   REQUIRE(!llvm::sys::fs::createUniqueDirectory("elf-parts", directory));
   auto programs = programs_read_in_parts(1);
   REQUIRE(programs.size() == 1);
-  std::string bytes = programs.front().second;
-  auto elf = llvm::object::ELF64LEFile::create(bytes);
-  REQUIRE(elf);
-  auto sections = elf->sections();
-  REQUIRE(sections);
-  auto note = std::find_if(sections->begin(), sections->end(), [](const auto &section) {
-    return section.sh_type == llvm::ELF::SHT_NOTE;
-  });
-  REQUIRE(note != sections->end());
-  size_t index = note - sections->begin();
-  llvm::object::ELF64LE::Shdr grown = *note;
-  grown.sh_offset = bytes.size();
-  grown.sh_size = BufferPool::k_largest * 3 / 2;
-  size_t header = elf->getHeader().e_shoff + index * sizeof grown;
-  std::memcpy(bytes.data() + header, &grown, sizeof grown);
-  bytes.append(grown.sh_size, '\0');
-  std::string path = (directory + "/grown").str();
-  REQUIRE(!write_whole_file(path, bytes));
-  llvm::Expected<RegularFile> file = RegularFile::open(path);
-  REQUIRE(file);
-  auto parts = read_dynamic_elf_parts(*file, path, *pool);
-  REQUIRE(parts);
-  CHECK(!*parts);
-  CHECK(describe(path, SymbolDetail::Full, pool.get()) ==
-        describe(path, SymbolDetail::Full, nullptr));
+  // Whether the program, its note `note_size` bytes after its end or at 1 MiB, is read
+  // in parts.
+  auto in_parts_with_note = [&](size_t note_size) {
+    std::string bytes = programs.front().second;
+    auto elf = llvm::object::ELF64LEFile::create(bytes);
+    REQUIRE(elf);
+    auto sections = elf->sections();
+    REQUIRE(sections);
+    auto note = std::find_if(sections->begin(), sections->end(), [](const auto &section) {
+      return section.sh_type == llvm::ELF::SHT_NOTE;
+    });
+    REQUIRE(note != sections->end());
+    llvm::object::ELF64LE::Shdr grown = *note;
+    grown.sh_offset = std::max(bytes.size(), BufferPool::k_largest);
+    grown.sh_size = note_size;
+    size_t header = elf->getHeader().e_shoff + (note - sections->begin()) * sizeof grown;
+    std::memcpy(bytes.data() + header, &grown, sizeof grown);
+    bytes.resize(grown.sh_offset + grown.sh_size);
+    std::string path = (directory + "/grown").str();
+    REQUIRE(!write_whole_file(path, bytes));
+    CHECK(describe(path, SymbolDetail::Full, pool.get()) ==
+          describe(path, SymbolDetail::Full, nullptr));
+    llvm::Expected<RegularFile> file = RegularFile::open(path);
+    REQUIRE(file);
+    auto parts = read_dynamic_elf_parts(*file, path, *pool);
+    REQUIRE(parts);
+    return *parts != nullptr;
+  };
+  CHECK(in_parts_with_note(64 * 1024));
+  CHECK(!in_parts_with_note(BufferPool::k_largest * 3 / 2));
   llvm::sys::fs::remove_directories(directory);
 }
 
