@@ -141,10 +141,11 @@ llvm::Expected<bool> read_parts(Parts &parts, llvm::StringRef bytes) {
     llvm::consumeError(sections.takeError());
     return false;
   }
-  bool has_dynamic = false;
+  bool has_dynamic = false, needs_loader = false;
   for (const Phdr &phdr : *program_headers) {
     if (phdr.p_type == PT_DYNAMIC || phdr.p_type == PT_INTERP || phdr.p_type == PT_NOTE) {
       has_dynamic |= phdr.p_type == PT_DYNAMIC;
+      needs_loader |= phdr.p_type == PT_INTERP;
       if (!parts.want(phdr.p_offset, phdr.p_filesz)) {
         return false;
       }
@@ -213,6 +214,13 @@ llvm::Expected<bool> read_parts(Parts &parts, llvm::StringRef bytes) {
     } else if (entry.getTag() == DT_STRSZ) {
       strtab_size = entry.getVal();
     }
+    needs_loader |= entry.getTag() == DT_NEEDED;
+  }
+  // A static-pie image has a PT_DYNAMIC too, and its verdict reads .symtab and the code,
+  // which the parts leave out: reading it so would be in vain. (A library that needs no
+  // other is read whole as well; it is rare.)
+  if (!needs_loader) {
+    return false;
   }
   if (strtab_size != 0) {
     auto strtab = elf.toMappedAddr(strtab_address);
