@@ -8,9 +8,9 @@
 // kept. Above that, up to k_largest_sparse, a buffer is a reservation whose pages are
 // made as its reader writes them, at the offsets of the file's parts; the reader says how
 // many (Buffer::wrote). Such a sparse buffer is reused, since most of a verdict's parts
-// lie near a file's start, on pages an earlier file made, until the pages written into it
-// come to k_kept_bytes: the pages of parts scattered over it (section headers lie at a
-// file's end) do not pile up. At most k_sparse_buffers exist at once.
+// lie near a file's start, on pages an earlier file made, until more than k_kept_bytes of
+// pages were written into it, so that the pages of parts scattered over it (section
+// headers lie at a file's end) do not pile up. At most k_sparse_buffers exist at once.
 #pragma once
 
 #include <cstddef>
