@@ -72,7 +72,7 @@ std::vector<std::pair<std::string, std::string>> programs_read_in_parts(size_t c
       continue;
     }
     std::string bytes((*parts)->getBufferSize(), '\0');
-    REQUIRE(!file->read_at(0, bytes.size(), bytes.data()));
+    REQUIRE(test::message_of(file->read_at(0, bytes.size(), bytes.data())) == "");
     programs.emplace_back(path, std::move(bytes));
     if (programs.size() == count) {
       break;
@@ -123,7 +123,8 @@ TEST_CASE("a truncated program gets the error the whole file gets") {
   for (const auto &[path, bytes] : programs) {
     for (size_t keep : {bytes.size() - 1, bytes.size() - 64, bytes.size() / 2, size_t{20000}}) {
       std::string cut = (directory + "/cut").str();
-      REQUIRE(!write_whole_file(cut, std::string_view(bytes).substr(0, keep)));
+      REQUIRE(test::message_of(write_whole_file(cut, std::string_view(bytes).substr(0, keep))) ==
+              "");
       CAPTURE(path);
       CAPTURE(keep);
       CHECK(describe(cut, SymbolDetail::Full, pool.get()) ==
@@ -147,29 +148,24 @@ TEST_CASE("a file whose parts pass the limit is read whole") {
   // in parts.
   auto in_parts_with_note = [&](size_t note_size) {
     std::string bytes = programs.front().second;
-    auto elf = llvm::object::ELF64LEFile::create(bytes);
-    REQUIRE(elf);
-    auto sections = elf->sections();
-    REQUIRE(sections);
-    auto note = std::find_if(sections->begin(), sections->end(), [](const auto &section) {
+    auto elf = test::take(llvm::object::ELF64LEFile::create(bytes));
+    auto sections = test::take(elf.sections());
+    auto note = std::find_if(sections.begin(), sections.end(), [](const auto &section) {
       return section.sh_type == llvm::ELF::SHT_NOTE;
     });
-    REQUIRE(note != sections->end());
+    REQUIRE(note != sections.end());
     llvm::object::ELF64LE::Shdr grown = *note;
     grown.sh_offset = std::max(bytes.size(), BufferPool::k_largest);
     grown.sh_size = note_size;
-    size_t header = elf->getHeader().e_shoff + (note - sections->begin()) * sizeof grown;
+    size_t header = elf.getHeader().e_shoff + (note - sections.begin()) * sizeof grown;
     std::memcpy(bytes.data() + header, &grown, sizeof grown);
     bytes.resize(grown.sh_offset + grown.sh_size);
     std::string path = (directory + "/grown").str();
-    REQUIRE(!write_whole_file(path, bytes));
+    REQUIRE(test::message_of(write_whole_file(path, bytes)) == "");
     CHECK(describe(path, SymbolDetail::Full, pool.get()) ==
           describe(path, SymbolDetail::Full, nullptr));
-    llvm::Expected<RegularFile> file = RegularFile::open(path);
-    REQUIRE(file);
-    auto parts = read_dynamic_elf_parts(*file, path, *pool);
-    REQUIRE(parts);
-    return *parts != nullptr;
+    RegularFile file = test::take(RegularFile::open(path));
+    return test::take(read_dynamic_elf_parts(file, path, *pool)) != nullptr;
   };
   CHECK(in_parts_with_note(64 * 1024));
   CHECK(!in_parts_with_note(BufferPool::k_largest * 3 / 2));
