@@ -23,7 +23,8 @@ fi
 portable_ld=$(cd "$(dirname "$portable_ld")" && pwd)/$(basename "$portable_ld")
 
 # 1. Tools: the Debian packages this script needs, skipped when already installed.
-source "$(dirname "${BASH_SOURCE[0]}")/install-missing.sh"
+bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) # this directory, before any cd
+source "$bench/install-missing.sh"
 install_missing run-benchmarks hyperfine pax-utils time python3 golang-go gcc libc6-dev
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/portable-ld-bench.XXXXXX")
@@ -199,15 +200,7 @@ pair "check vs scanelf, static" "1.0x" 10 50 \
   "portable-ld check STATIC" "$pld check $static_bin"
 
 # Many files in one call: the ELF files of /usr/bin, as a tree scan reads them.
-python3 - >many.txt <<'LIST'
-import os
-for name in sorted(os.listdir("/usr/bin")):
-    path = os.path.join("/usr/bin", name)
-    if os.path.isfile(path) and not os.path.islink(path) and " " not in path:
-        with open(path, "rb") as f:
-            if f.read(4) == b"\x7fELF":
-                print(path)
-LIST
+python3 "$bench/elf-files.py" /usr/bin >many.txt
 many=$(tr '\n' ' ' <many.txt)
 pair "check vs scanelf, $(wc -l <many.txt) files" "1.0x" 3 15 \
   "scanelf -in /usr/bin/* (ELF)" "scanelf -in $many" \

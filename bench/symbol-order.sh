@@ -22,7 +22,8 @@ fi
 portable_ld=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 out=$2
 # The Debian packages this script needs: valgrind; the others come with .ci/install-deps.
-source "$(dirname "${BASH_SOURCE[0]}")/install-missing.sh"
+bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) # this directory, before any cd
+source "$bench/install-missing.sh"
 install_missing symbol-order valgrind gcc libc6-dev golang-go python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/portable-ld-order.XXXXXX")
@@ -65,18 +66,7 @@ if ! (cd go && go mod init order && go build -o ../go-dynamic . &&
   cat go.log >&2
   exit 1
 fi
-python3 - >many.txt <<'LIST'
-import os
-names = sorted(n for n in os.listdir("/usr/bin") if " " not in n)
-paths = [os.path.join("/usr/bin", n) for n in names]
-elf = []
-for path in paths:
-    if os.path.isfile(path) and not os.path.islink(path):
-        with open(path, "rb") as f:
-            if f.read(4) == b"\x7fELF":
-                elf.append(path)
-print("\n".join(elf[:40]))
-LIST
+python3 "$bench/elf-files.py" /usr/bin 40 >many.txt
 mapfile -t many <many.txt
 
 # run GROUP ARGS...: one invocation under callgrind, its profile kept for GROUP.
