@@ -1055,11 +1055,57 @@ bool starts_with_fact_name(const char *name, uint16_t names) {
   return false;
 }
 
-// The same, for a name whose first four bytes are `word`: most names stop at the table.
+// A fact name's first 16 bytes as two words read from memory, and which of their bytes
+// are the name's: a name is compared with it in two masked compares of words.
+struct FactPrefix {
+  std::array<uint64_t, 2> bytes{};
+  std::array<uint64_t, 2> mask{};
+  bool longer = false; // the name has more than 16 bytes, to compare after these
+};
+
+constexpr FactPrefix fact_prefix_of(std::string_view fact) {
+  FactPrefix prefix;
+  for (size_t i = 0; i < fact.size() && i < 16; ++i) {
+    size_t in_word = i % 8;
+    int shift = std::endian::native == std::endian::little ? 8 * in_word : 8 * (7 - in_word);
+    prefix.bytes[i / 8] |= uint64_t{static_cast<unsigned char>(fact[i])} << shift;
+    prefix.mask[i / 8] |= uint64_t{0xff} << shift;
+  }
+  prefix.longer = fact.size() > 16;
+  return prefix;
+}
+
+constexpr auto k_fact_prefixes = [] {
+  std::array<FactPrefix, std::size(k_fact_names)> prefixes;
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    prefixes[i] = fact_prefix_of(k_fact_names[i]);
+  }
+  return prefixes;
+}();
+
+// The same, for a name with 16 bytes readable from its start, whose first four bytes are
+// `word`: most names stop at the table. The rest are compared a word at a time, without a
+// branch per byte: the 1,400 "runtime." names of a Go program share their first bytes
+// with "runtime.text", and a compare byte by byte mispredicted at the ninth.
 bool starts_with_fact_name(uint32_t word, const char *name) {
   uint32_t three = word & k_three_bytes;
   const FactSlot &slot = k_fact_table.slots[k_fact_table.slot_of(three)];
-  return slot.three == three && starts_with_fact_name(name, slot.names);
+  if (slot.three != three) {
+    return false;
+  }
+  std::array<uint64_t, 2> words;
+  std::memcpy(words.data(), name, sizeof words);
+  for (uint16_t names = slot.names; names != 0; names &= static_cast<uint16_t>(names - 1)) {
+    unsigned index = std::countr_zero(names);
+    const FactPrefix &prefix = k_fact_prefixes[index];
+    if ((((words[0] & prefix.mask[0]) ^ prefix.bytes[0]) |
+         ((words[1] & prefix.mask[1]) ^ prefix.bytes[1])) == 0) {
+      if (!prefix.longer || starts_with_fact_name(name, static_cast<uint16_t>(1u << index))) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 // One pass over .symtab. A Go program has tens of thousands of symbols and a few dozen
@@ -1118,7 +1164,8 @@ llvm::Expected<SymtabFacts> read_symtab_facts(const llvm::object::ELFFile<ELFT> 
           }
           const char *name = names.data() + symbol.st_name;
           bool fact;
-          if (symbol.st_name + 4 <= names.size()) {
+          // In size_t: st_name + 16 would wrap in 32 bits for a table of 4 GiB.
+          if (names.size() - symbol.st_name >= 16) {
             uint32_t word;
             std::memcpy(&word, name, sizeof word);
             fact = starts_with_fact_name(word, name);
