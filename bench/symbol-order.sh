@@ -106,12 +106,12 @@ name_re = re.compile(r"^c?fn=\(\d+\) (.+)$")
 # variant that needs none).
 variant_re = re.compile(r"^(__\w+?)_(?:sse2|ssse3|sse4_1|sse4_2|sse42|avx|avx2|evex"
                         r"|avx512|erms|generic|nonascii)\w*$")
-families = collections.defaultdict(list)
+families = collections.defaultdict(set)
 for line in subprocess.run(["nm", "--defined-only", binary], check=True,
                            capture_output=True, text=True).stdout.splitlines():
     fields = line.split()
     if len(fields) == 3 and fields[1] in "tTwW" and (m := variant_re.match(fields[2])):
-        families[m.group(1)].append(fields[2])
+        families[m.group(1)].add(fields[2])
 # crtbegin's frame_dummy, which every start-up runs (it registers .eh_frame for the
 # unwinder), is not named by callgrind: first, with the rest of crtbegin's code.
 seen, groups = {"frame_dummy"}, []
@@ -131,8 +131,7 @@ for group in ("start", "check", "link"):
     ordered = []
     for name in sorted(set(runs) - seen, key=lambda name: (-runs[name], name)):
         m = variant_re.match(name)
-        family = set(families[m.group(1)]) if m else set()
-        for member in sorted(family | {name}):
+        for member in sorted((families[m.group(1)] if m else set()) | {name}):
             if member not in seen:
                 ordered.append(member)
                 seen.add(member)

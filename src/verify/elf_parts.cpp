@@ -55,8 +55,9 @@ public:
   // [begin, end) holds the file's bytes already: they are written into the buffer.
   void mark_read(uint64_t begin, uint64_t end) {
     m_read.push_back({begin, end});
-    m_page_bytes += page_bytes(begin, end);
-    m_buffer.wrote(page_bytes(begin, end));
+    uint64_t bytes = page_bytes(begin, end);
+    m_page_bytes += bytes;
+    m_buffer.wrote(bytes);
   }
 
   // Reads what was asked for and is not read yet, near parts as one; false, reading
